@@ -1,0 +1,287 @@
+//! The pipeline, end to end: generate in memory, check, write.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::content::{self, BuildAudience, LoadOptions, PrivacyReport};
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::output::{self, Output, WriteStats};
+use crate::render::{self, Renderer, theme::Theme};
+use crate::site::Site;
+use crate::{assets, feeds};
+
+/// What to build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder (with site.yaml).
+    pub root: PathBuf,
+    /// Output folder; default `<root>/public`.
+    pub output: Option<PathBuf>,
+    /// Replaces `base_url` of site.yaml.
+    pub base_url: Option<String>,
+    /// Include drafts and future-dated pages.
+    pub drafts: bool,
+    /// The date consent is judged against; default today in the site's zone.
+    pub today: Option<NaiveDate>,
+    /// Public or companies build.
+    pub audience: BuildAudience,
+    /// Let tsunagi manage a non-empty output folder it did not create.
+    pub force: bool,
+}
+
+impl BuildOptions {
+    /// Defaults for a site at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+            today: None,
+            audience: BuildAudience::Public,
+            force: false,
+        }
+    }
+
+    /// The output folder.
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// Today's date at a UTC offset.
+pub fn today_in(offset_seconds: i32) -> NaiveDate {
+    let now = chrono::Utc::now().timestamp() + offset_seconds as i64;
+    chrono::DateTime::from_timestamp(now, 0)
+        .map(|d| d.date_naive())
+        .unwrap_or_default()
+}
+
+/// A site generated in memory.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub site: Site,
+    pub output: Output,
+    pub privacy: PrivacyReport,
+    pub warnings: Vec<Diagnostic>,
+    /// HTML pages rendered.
+    pub pages_rendered: usize,
+    pub elapsed: Duration,
+}
+
+/// What `build` did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub built: Built,
+    pub written: WriteStats,
+    pub output_dir: PathBuf,
+}
+
+fn load_config(opts: &BuildOptions) -> Result<Config> {
+    let mut config = Config::load(&opts.root)?;
+    if let Some(url) = &opts.base_url {
+        config.set_base_url(url)?;
+    }
+    Ok(config)
+}
+
+/// Loads, renders and checks the whole site, in memory.
+pub fn generate(opts: &BuildOptions) -> Result<Built> {
+    let start = Instant::now();
+    let config = Arc::new(load_config(opts)?);
+    let theme = Theme::load(&opts.root, &config)?;
+    let renderer = Renderer::new(theme)?;
+    generate_with(opts, config, &renderer, start)
+}
+
+/// [`generate`] with templates already parsed (the dev server keeps them).
+pub fn generate_with(
+    opts: &BuildOptions,
+    config: Arc<Config>,
+    renderer: &Renderer,
+    start: Instant,
+) -> Result<Built> {
+    let today = opts
+        .today
+        .unwrap_or_else(|| today_in(config.offset_seconds()));
+    let load = LoadOptions {
+        today,
+        drafts: opts.drafts,
+        audience: opts.audience,
+    };
+    let content = content::load(&opts.root, &config, &load)?;
+    let privacy = content.privacy.clone();
+    let site = Site::build(content, config)?;
+
+    let mut output = Output::default();
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let add =
+        |files: Vec<render::File>, what: &str, diags: &mut Vec<Diagnostic>, output: &mut Output| {
+            for (path, bytes) in files {
+                if !output.insert(path.clone(), bytes) {
+                    diags.push(output::collision(&path, what));
+                }
+            }
+        };
+    let pages = render::render_site(&site, renderer)?;
+    let pages_rendered = pages.len();
+    add(pages, "generated pages", &mut diags, &mut output);
+    add(feeds::atom(&site), "feeds", &mut diags, &mut output);
+    add(
+        vec![feeds::sitemap(&site), feeds::robots(&site)],
+        "sitemap",
+        &mut diags,
+        &mut output,
+    );
+    add(
+        assets::content_files(&opts.root, &site.images, &site.assets)?,
+        "content files",
+        &mut diags,
+        &mut output,
+    );
+    let theme_static: Vec<render::File> = renderer
+        .theme()
+        .statics
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    // the site's static files override the theme's
+    let site_static = assets::static_files(&opts.root)?;
+    for ((path, bytes), file) in site_static {
+        if output.files.contains_key(&path) {
+            diags.push(output::collision(&path, &file));
+            continue;
+        }
+        if assets::is_image_name(&path) {
+            let meta = assets::image_metadata(&bytes);
+            if !meta.is_empty() {
+                diags.push(Diagnostic::error(
+                    file.clone(),
+                    None,
+                    format!(
+                        "image carries metadata ({}) that could locate or identify someone; images in static/ are copied as they are, so remove the metadata or move the image into a content bundle (those are re-encoded)",
+                        meta.join(", ")
+                    ),
+                ));
+            }
+        }
+        output.insert(path, bytes);
+    }
+    for (path, bytes) in theme_static {
+        if !output.files.contains_key(&path) {
+            output.insert(path, bytes);
+        }
+    }
+    // Last line of defence: no image in the output carries metadata.
+    for (path, bytes) in &output.files {
+        if assets::is_image_name(path)
+            && !assets::image_metadata(bytes).is_empty()
+            && !diags.iter().any(|d| d.file.ends_with(path.as_str()))
+        {
+            diags.push(Diagnostic::error(
+                path.clone(),
+                None,
+                format!(
+                    "output image still carries metadata ({})",
+                    assets::image_metadata(bytes).join(", ")
+                ),
+            ));
+        }
+    }
+    diags.extend(check_links(&site, &output));
+    let mut warnings = site.warnings.clone();
+    if diags.iter().any(|d| d.is_error()) {
+        let mut all = Diagnostics(diags);
+        all.0.append(&mut warnings);
+        all.sort();
+        all.0.dedup();
+        return Err(Error::Site(all));
+    }
+    warnings.sort();
+    warnings.dedup();
+    Ok(Built {
+        site,
+        output,
+        privacy,
+        warnings,
+        pages_rendered,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// Checks links found in Markdown against the finished output.
+fn check_links(site: &Site, output: &Output) -> Vec<Diagnostic> {
+    let by_path: std::collections::HashMap<&str, usize> = site
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.path.as_str(), i))
+        .collect();
+    let mut out = Vec::new();
+    for (page_id, l) in &site.link_checks {
+        let page = &site.pages[*page_id];
+        let Some((_, bytes)) = output.lookup(&l.path) else {
+            out.push(Diagnostic::error(
+                page.file.clone(),
+                Some(l.line),
+                format!(
+                    "broken link `{}`: nothing is published at {}",
+                    l.written, l.path
+                ),
+            ));
+            continue;
+        };
+        if let Some(anchor) = &l.anchor {
+            let ok = match by_path.get(l.path.as_str()) {
+                Some(&i) => site.pages[i].body.anchors.iter().any(|a| a == anchor),
+                None => {
+                    let needle = format!("id=\"{anchor}\"");
+                    std::str::from_utf8(bytes).is_ok_and(|s| s.contains(&needle))
+                }
+            };
+            if !ok {
+                out.push(Diagnostic::error(
+                    page.file.clone(),
+                    Some(l.line),
+                    format!(
+                        "broken link `{}`: {} has no heading or footnote with id `{anchor}`",
+                        l.written, l.path
+                    ),
+                ));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Generates and writes the site.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let dir = opts.output_dir();
+    // refuse a bad output folder before spending time on the build
+    output::check_output_dir(&opts.root, &dir, opts.force)?;
+    let built = generate(opts)?;
+    let written = output::write(&opts.root, &dir, &built.output, opts.force)?;
+    Ok(BuildReport {
+        built,
+        written,
+        output_dir: dir,
+    })
+}
+
+/// Generates the site and writes nothing.
+pub fn check(opts: &BuildOptions) -> Result<Built> {
+    generate(opts)
+}
+
+/// Convenience for tests and tools: the site root of a path.
+pub fn is_site(root: &Path) -> bool {
+    root.join(crate::config::CONFIG_FILE).is_file()
+}

@@ -1,0 +1,23 @@
+//! Loading content: files → typed front matter → the consent gate.
+//!
+//! This module owns the content folder. It walks it, reads every Markdown
+//! file (in parallel), checks the front matter against the typed schemas,
+//! refuses forbidden keys and personal data, and passes everything through
+//! the consent gate ([`gate`]). What comes out, a [`Content`], holds only
+//! what may be published: later stages cannot leak what they never see.
+//!
+//! Errors are collected across all files, so a writer sees every problem at
+//! once.
+
+pub mod date;
+pub mod gate;
+pub mod model;
+pub mod privacy;
+pub mod schema;
+pub mod source;
+
+mod loader;
+
+pub use gate::{BuildAudience, PrivacyReport, TalentDecision, WithheldReason};
+pub use loader::{LoadOptions, load};
+pub use model::*;

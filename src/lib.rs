@@ -1,0 +1,47 @@
+//! tsunagi (繋ぎ): a static-site generator for refugee-talent profiles,
+//! stories and event reports, in Japanese and English.
+//!
+//! # Data flow
+//!
+//! Data flows one way, and each module depends only on modules before it:
+//!
+//! ```text
+//! config → content (load, front matter, consent gate) → markdown
+//!        → site (sections, taxonomies, pagination, URLs)
+//!        → render / search / feeds / assets → output (in memory) → write or serve
+//! ```
+//!
+//! * [`error`], [`yaml`] and [`slug`] are helpers every stage may use.
+//! * [`config`] reads `site.yaml`.
+//! * [`content`] loads Markdown files, checks front matter against typed
+//!   schemas and passes everything through the consent gate: nothing after
+//!   it can see a consent record, a withheld profile or an out-of-scope
+//!   field.
+//! * [`markdown`] is pure: text in, HTML, table of contents, summary and
+//!   plain text out.
+//! * [`site`] is the model: pages in a vector, sections and terms holding ids.
+//! * [`render`] turns the model into HTML through Tera templates fed with
+//!   view structs; [`search`], [`feeds`] and [`assets`] make the other files.
+//! * [`output`] holds the finished site in memory and writes only what
+//!   changed; [`serve`] serves the same in-memory output with live reload.
+//!
+//! The library never prints; it returns reports and errors, and the binary
+//! decides what to show.
+
+pub mod assets;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod feeds;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod site;
+pub mod slug;
+pub mod yaml;
+
+mod build;
+
+pub use build::{BuildOptions, BuildReport, Built, build, check, generate, today_in};
+pub use error::{Diagnostic, Diagnostics, Error, Result, Severity};

@@ -1,0 +1,190 @@
+//! Loading a theme: templates, static files and interface strings.
+//!
+//! The default theme is compiled into the binary, so a site without a
+//! `themes/` folder builds; a site's own `themes/<name>/` wins over it, and
+//! the site's `templates/` overrides single templates of either. Templates
+//! are parsed once per build (or once per serve session until one changes).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use super::i18n::{self, Strings};
+use crate::config::Config;
+use crate::error::{Diagnostic, Error, Result, rel_path};
+
+/// The built-in default theme.
+pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// Templates every theme must provide.
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "index.html",
+    "talent.html",
+    "talents.html",
+    "story.html",
+    "report.html",
+    "section.html",
+    "page.html",
+    "taxonomy.html",
+    "term.html",
+    "search.html",
+    "404.html",
+];
+
+/// A loaded theme.
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    /// Template name → (file for messages, text).
+    pub templates: BTreeMap<String, (String, String)>,
+    /// Static files: output path → bytes.
+    pub statics: BTreeMap<String, Vec<u8>>,
+    /// Interface strings per language.
+    pub strings: BTreeMap<String, Strings>,
+}
+
+/// Reads every file under `dir` as (relative path, bytes), sorted.
+fn read_tree(root: &Path, dir: &Path) -> Result<Vec<(String, PathBuf, Vec<u8>)>> {
+    let mut out = Vec::new();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::io(
+                "reading",
+                &path,
+                e.into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("filesystem loop")),
+            )
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") {
+            continue;
+        }
+        let bytes =
+            std::fs::read(entry.path()).map_err(|e| Error::io("reading", entry.path(), e))?;
+        let _ = root;
+        out.push((
+            rel_path(dir, entry.path()),
+            entry.path().to_path_buf(),
+            bytes,
+        ));
+    }
+    Ok(out)
+}
+
+fn embedded_files(dir: &Dir<'static>, out: &mut Vec<(String, Vec<u8>)>) {
+    for f in dir.files() {
+        out.push((
+            f.path().to_string_lossy().replace('\\', "/"),
+            f.contents().to_vec(),
+        ));
+    }
+    for d in dir.dirs() {
+        embedded_files(d, out);
+    }
+}
+
+fn text(file: &str, bytes: Vec<u8>) -> Result<String> {
+    String::from_utf8(bytes)
+        .map_err(|_| Error::site(Diagnostic::error(file, None, "the file is not UTF-8 text")))
+}
+
+impl Theme {
+    /// Loads the theme named in `config` for the site at `root`.
+    pub fn load(root: &Path, config: &Config) -> Result<Theme> {
+        let mut theme = Theme::default();
+        let theme_dir = root.join("themes").join(&config.theme);
+        let mut files: Vec<(String, String, Vec<u8>)> = Vec::new(); // (rel in theme, file for messages, bytes)
+        if theme_dir.is_dir() {
+            for (rel, path, bytes) in read_tree(root, &theme_dir)? {
+                files.push((rel, rel_path(root, &path), bytes));
+            }
+        } else if config.theme == "default" {
+            let mut emb = Vec::new();
+            embedded_files(&DEFAULT_THEME, &mut emb);
+            emb.sort();
+            for (rel, bytes) in emb {
+                files.push((rel.clone(), format!("(built-in theme)/{rel}"), bytes));
+            }
+        } else {
+            return Err(Error::site(Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                None,
+                format!(
+                    "theme `{}` not found: no folder {}",
+                    config.theme,
+                    theme_dir.display()
+                ),
+            )));
+        }
+        for (rel, file, bytes) in files {
+            if let Some(name) = rel.strip_prefix("templates/") {
+                theme
+                    .templates
+                    .insert(name.to_string(), (file.clone(), text(&file, bytes)?));
+            } else if let Some(name) = rel.strip_prefix("static/") {
+                theme.statics.insert(name.to_string(), bytes);
+            } else if let Some(name) = rel.strip_prefix("i18n/") {
+                if let Some(lang) = name.strip_suffix(".yaml") {
+                    let t = text(&file, bytes)?;
+                    theme
+                        .strings
+                        .insert(lang.to_string(), parse_strings(&file, &t)?);
+                }
+            }
+        }
+        // the site's own templates and strings
+        for (rel, path, bytes) in read_tree(root, &root.join("templates"))? {
+            let file = rel_path(root, &path);
+            theme
+                .templates
+                .insert(rel, (file.clone(), text(&file, bytes)?));
+        }
+        for (rel, path, bytes) in read_tree(root, &root.join("i18n"))? {
+            if let Some(lang) = rel.strip_suffix(".yaml") {
+                let file = rel_path(root, &path);
+                let over = parse_strings(&file, &text(&file, bytes)?)?;
+                i18n::merge(theme.strings.entry(lang.to_string()).or_default(), over);
+            }
+        }
+        for name in REQUIRED_TEMPLATES {
+            if !theme.templates.contains_key(*name) {
+                return Err(Error::site(Diagnostic::error(
+                    format!("themes/{}/templates/{name}", config.theme),
+                    None,
+                    format!(
+                        "missing template `{name}`: the theme must provide it (or add templates/{name} to the site)"
+                    ),
+                )));
+            }
+        }
+        for lang in &config.languages {
+            if !theme.strings.contains_key(lang) {
+                let fallback = theme.strings.get("en").cloned().unwrap_or_default();
+                theme.strings.insert(lang.clone(), fallback);
+            }
+        }
+        Ok(theme)
+    }
+}
+
+fn parse_strings(file: &str, text: &str) -> Result<Strings> {
+    if text.trim().is_empty() {
+        return Ok(Strings::new());
+    }
+    crate::yaml::decode::<Strings>(
+        text,
+        crate::yaml::Origin {
+            file,
+            file_text: text,
+            line_offset: 0,
+        },
+    )
+    .map_err(Error::site)
+}

@@ -1,0 +1,613 @@
+//! View structs: exactly what templates get, built from the site model.
+//!
+//! Templates never see the model. Each list entry ("card") is converted to a
+//! `tera::Value` once per page and shared by reference-counted clone into
+//! every list, term and related block that shows it (Tera passes embedded
+//! `Value`s through serialisation without copying), so a tag listing 5,000
+//! profiles costs 5,000 pointer copies, not 5,000 deep copies.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::Value;
+
+use super::i18n::{self, Strings};
+use crate::content::schema::{Cefr, Jlpt, SkillLevel};
+use crate::content::{Kind, Talent};
+use crate::markdown::Heading;
+use crate::site::{Page, PageData, PageId, Site, TaxonomyKind};
+
+/// Turns site paths into URLs.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    /// `https://example.org/jobs` (no trailing slash).
+    pub origin_and_base: String,
+    /// `/jobs` (no trailing slash; empty at the root).
+    pub base: String,
+}
+
+impl Urls {
+    /// From the configured base URL.
+    pub fn new(base_url: &str) -> Urls {
+        let base_path = crate::site::base_path(base_url);
+        let origin_and_base = if base_url.starts_with("http") {
+            base_url.trim_end_matches('/').to_string()
+        } else {
+            base_path.trim_end_matches('/').to_string()
+        };
+        Urls {
+            origin_and_base,
+            base: base_path.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// Root-relative URL for links: `/jobs/tags/%E3%82%A8…/`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, crate::slug::encode_path(path))
+    }
+
+    /// Absolute URL for feeds, sitemaps, canonical links.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.origin_and_base, crate::slug::encode_path(path))
+    }
+}
+
+/// A link with a label.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+/// A term with its page count.
+#[derive(Debug, Clone, Serialize)]
+pub struct TermLink {
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+}
+
+/// A language version of the current page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternate {
+    /// Language code.
+    pub lang: String,
+    /// Its name in that language.
+    pub name: String,
+    /// URL (absolute, for hreflang).
+    pub permalink: String,
+    /// URL for links.
+    pub url: String,
+    /// True for the page being rendered.
+    pub current: bool,
+    /// False when the page has no version in that language (the link then
+    /// goes to that language's home page).
+    pub available: bool,
+}
+
+/// Settings of the site, per language.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub description: String,
+    pub base_url: String,
+    /// Path prefix for theme files: `/` or `/jobs/`.
+    pub base_path: String,
+    pub lang: String,
+    pub default_lang: String,
+    pub home_url: String,
+    pub search_url: String,
+    pub feed_url: String,
+    pub contact_url: Option<String>,
+    pub nav: Vec<NavItem>,
+    pub footer_pages: Vec<Link>,
+    pub extra: BTreeMap<String, serde_yaml::Value>,
+    pub generator: String,
+}
+
+/// A main menu entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub key: String,
+    pub name: String,
+    pub url: String,
+}
+
+/// A language and level, ready to print.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageView {
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub jlpt: Option<Jlpt>,
+    pub cefr: Option<Cefr>,
+    pub native: bool,
+    pub url: String,
+}
+
+/// A skill, ready to print.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkillView {
+    pub name: String,
+    pub url: String,
+    pub level: Option<SkillLevel>,
+    pub level_label: Option<String>,
+    pub years: Option<u32>,
+}
+
+/// What every entry of a list shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub kind: Kind,
+    pub url: String,
+    pub title: String,
+    pub summary: String,
+    pub date: Option<String>,
+    pub date_display: Option<String>,
+    pub lang: String,
+    // talents
+    pub id: Option<String>,
+    pub headline: Option<String>,
+    pub skills: Vec<String>,
+    pub languages: Vec<String>,
+    pub regions: Vec<String>,
+    pub available_from: Option<String>,
+    pub remote_ok: bool,
+    pub photo_url: Option<String>,
+    // reports
+    pub series: Option<String>,
+    pub number: Option<u32>,
+}
+
+/// Everything a content page shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView<'a> {
+    pub kind: Kind,
+    pub lang: &'a str,
+    pub title: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub date: Option<String>,
+    pub date_display: Option<String>,
+    pub summary: &'a str,
+    pub summary_html: &'a str,
+    pub content: &'a str,
+    pub toc: &'a [Heading],
+    pub reading_minutes: u32,
+    pub tags: Vec<Link>,
+    pub extra: &'a BTreeMap<String, serde_yaml::Value>,
+}
+
+/// A talent profile.
+#[derive(Debug, Clone, Serialize)]
+pub struct TalentView<'a> {
+    pub id: &'a str,
+    pub display_name: &'a str,
+    pub headline: &'a str,
+    pub job_categories: Vec<Link>,
+    pub skills: Vec<SkillView>,
+    pub languages: Vec<LanguageView>,
+    pub experience_years: Option<u32>,
+    pub education: &'a [crate::content::schema::Education],
+    pub available_from: Option<String>,
+    pub employment_types: Vec<Link>,
+    pub remote_ok: bool,
+    pub regions: &'a [String],
+    pub origin_region: Option<&'a str>,
+    pub age_band: Option<&'a str>,
+    pub photo_url: Option<String>,
+    pub verified: Option<String>,
+    pub verified_display: Option<String>,
+    pub contact_url: Option<String>,
+    pub stories: Vec<Value>,
+}
+
+/// A story.
+#[derive(Debug, Clone, Serialize)]
+pub struct StoryView<'a> {
+    pub author: Option<&'a str>,
+    pub image_url: Option<String>,
+    pub talent: Option<Value>,
+}
+
+/// A speaker, linked to their page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SpeakerView<'a> {
+    pub name: &'a str,
+    pub role: Option<&'a str>,
+    pub org: Option<&'a str>,
+    pub url: String,
+    pub org_url: Option<String>,
+}
+
+/// A report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportView<'a> {
+    pub series: Option<Link>,
+    pub number: Option<u32>,
+    pub venue: Option<&'a str>,
+    pub speakers: Vec<SpeakerView<'a>>,
+    pub organizations: Vec<Link>,
+    pub prev: Option<Value>,
+    pub next: Option<Value>,
+}
+
+/// One page of a paginated list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Paginator {
+    pub pages: Vec<Value>,
+    pub current: usize,
+    pub total: usize,
+    pub total_items: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub numbers: Vec<PageNumber>,
+}
+
+/// A link to one page of a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageNumber {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+/// Builds views for one language.
+pub struct ViewBuilder<'a> {
+    pub site: &'a Site,
+    pub lang: &'a str,
+    pub strings: &'a Strings,
+    pub urls: &'a Urls,
+}
+
+impl<'a> ViewBuilder<'a> {
+    fn default_lang(&self) -> &str {
+        self.site.config.default_language()
+    }
+
+    /// A term's link in this language.
+    pub fn term_link(&self, kind: TaxonomyKind, name: &str) -> Link {
+        let lang = self.site.language(self.lang);
+        let slug = crate::slug::term_slug(name);
+        let term = lang
+            .and_then(|l| l.taxonomy(kind))
+            .and_then(|t| t.terms.iter().find(|t| t.slug == slug));
+        match term {
+            Some(t) => Link {
+                name: self.term_display(kind, &t.name),
+                url: self.urls.url(&t.path),
+            },
+            None => Link {
+                name: name.to_string(),
+                url: String::new(),
+            },
+        }
+    }
+
+    /// How a term is shown (language codes become names).
+    pub fn term_display(&self, kind: TaxonomyKind, name: &str) -> String {
+        match kind {
+            TaxonomyKind::Languages => i18n::lookup(self.strings, "language_names", name),
+            TaxonomyKind::Series => i18n::lookup(self.strings, "series_names", name),
+            TaxonomyKind::JobCategories => i18n::lookup(self.strings, "job_category_names", name),
+            _ => name.to_string(),
+        }
+    }
+
+    fn date_strings(&self, p: &Page) -> (Option<String>, Option<String>) {
+        let off = self.site.config.offset_seconds();
+        match (&p.data, p.date) {
+            (_, None) => (None, None),
+            (PageData::Talent(_), Some(d)) => {
+                let day = d.date_in(off);
+                let ym = crate::content::date::YearMonth {
+                    year: chrono::Datelike::year(&day),
+                    month: chrono::Datelike::month(&day),
+                };
+                (
+                    Some(d.rfc3339(off)),
+                    Some(i18n::format_year_month(ym, self.lang)),
+                )
+            }
+            (_, Some(d)) => (
+                Some(d.rfc3339(off)),
+                Some(i18n::format_date(d.date_in(off), self.lang)),
+            ),
+        }
+    }
+
+    fn language_view(&self, l: &crate::content::schema::LanguageSkill) -> LanguageView {
+        let level = if l.native {
+            i18n::string(self.strings, "native")
+        } else if let Some(j) = l.jlpt {
+            format!("JLPT {j:?}")
+        } else if let Some(c) = l.cefr {
+            format!("CEFR {c:?}")
+        } else {
+            String::new()
+        };
+        LanguageView {
+            code: l.code.clone(),
+            name: i18n::lookup(self.strings, "language_names", &l.code),
+            level,
+            jlpt: l.jlpt,
+            cefr: l.cefr,
+            native: l.native,
+            url: self.term_link(TaxonomyKind::Languages, &l.code).url,
+        }
+    }
+
+    fn photo_url(&self, t: &Talent) -> Option<String> {
+        t.photo
+            .as_ref()
+            .map(|p| self.urls.url(&format!("/{}", p.output)))
+    }
+
+    /// The card of a page.
+    pub fn card(&self, p: &Page) -> Card {
+        let (date, date_display) = self.date_strings(p);
+        let summary = match &p.data {
+            PageData::Story(s) if s.summary.is_some() => s.summary.clone().unwrap_or_default(),
+            PageData::Report(r) if r.summary.is_some() => r.summary.clone().unwrap_or_default(),
+            PageData::Page(pg) if pg.summary.is_some() => pg.summary.clone().unwrap_or_default(),
+            _ => p.body.summary_text.clone(),
+        };
+        let mut card = Card {
+            kind: p.kind,
+            url: self.urls.url(&p.path),
+            title: p.title.clone(),
+            summary,
+            date,
+            date_display,
+            lang: p.lang.clone(),
+            id: None,
+            headline: None,
+            skills: Vec::new(),
+            languages: Vec::new(),
+            regions: Vec::new(),
+            available_from: None,
+            remote_ok: false,
+            photo_url: None,
+            series: None,
+            number: None,
+        };
+        match &p.data {
+            PageData::Talent(t) => {
+                card.id = Some(t.id.clone());
+                card.headline = Some(t.headline.get(self.lang, self.default_lang()).to_string());
+                card.skills = t.skills.iter().map(|s| s.name.clone()).collect();
+                card.languages = t
+                    .languages
+                    .iter()
+                    .map(|l| {
+                        let v = self.language_view(l);
+                        if v.level.is_empty() {
+                            v.name
+                        } else {
+                            format!("{} {}", v.name, v.level)
+                        }
+                    })
+                    .collect();
+                card.regions = t.regions.clone();
+                card.available_from = t
+                    .availability
+                    .as_ref()
+                    .and_then(|a| a.from)
+                    .map(|ym| i18n::format_year_month(ym, self.lang));
+                card.remote_ok = t.availability.as_ref().is_some_and(|a| a.remote_ok);
+                card.photo_url = self.photo_url(t);
+            }
+            PageData::Report(r) => {
+                card.series = r
+                    .series
+                    .as_ref()
+                    .map(|s| self.term_display(TaxonomyKind::Series, s));
+                card.number = r.number;
+            }
+            _ => {}
+        }
+        card
+    }
+
+    /// The common part of every content page.
+    pub fn page_view(&self, p: &'a Page) -> PageView<'a> {
+        let (date, date_display) = self.date_strings(p);
+        let (summary, extra): (&str, &BTreeMap<String, serde_yaml::Value>) = match &p.data {
+            PageData::Talent(t) => (&p.body.summary_text, &t.extra),
+            PageData::Story(s) => (
+                s.summary.as_deref().unwrap_or(&p.body.summary_text),
+                &s.extra,
+            ),
+            PageData::Report(r) => (
+                r.summary.as_deref().unwrap_or(&p.body.summary_text),
+                &r.extra,
+            ),
+            PageData::Page(pg) => (
+                pg.summary.as_deref().unwrap_or(&p.body.summary_text),
+                &pg.extra,
+            ),
+        };
+        let tags = p
+            .terms
+            .iter()
+            .filter(|(k, _)| *k == TaxonomyKind::Tags)
+            .filter_map(|(k, id)| self.term_by_id(*k, *id))
+            .collect();
+        PageView {
+            kind: p.kind,
+            lang: &p.lang,
+            title: &p.title,
+            url: self.urls.url(&p.path),
+            permalink: self.urls.permalink(&p.path),
+            date,
+            date_display,
+            summary,
+            summary_html: &p.body.summary_html,
+            content: &p.body.html,
+            toc: &p.body.toc,
+            reading_minutes: p.body.reading_minutes,
+            tags,
+            extra,
+        }
+    }
+
+    fn term_by_id(&self, kind: TaxonomyKind, id: usize) -> Option<Link> {
+        let t = self
+            .site
+            .language(self.lang)?
+            .taxonomy(kind)?
+            .terms
+            .get(id)?;
+        Some(Link {
+            name: self.term_display(kind, &t.name),
+            url: self.urls.url(&t.path),
+        })
+    }
+
+    /// A talent's own view.
+    pub fn talent_view(
+        &self,
+        t: &'a Talent,
+        related: &[PageId],
+        cards: &[Value],
+    ) -> TalentView<'a> {
+        let dl = self.default_lang();
+        let verified = t
+            .verified
+            .map(|d| d.date_in(self.site.config.offset_seconds()));
+        TalentView {
+            id: &t.id,
+            display_name: t.display_name.get(self.lang, dl),
+            headline: t.headline.get(self.lang, dl),
+            job_categories: t
+                .job_categories
+                .iter()
+                .map(|c| self.term_link(TaxonomyKind::JobCategories, c))
+                .collect(),
+            skills: t
+                .skills
+                .iter()
+                .map(|s| SkillView {
+                    name: s.name.clone(),
+                    url: self.term_link(TaxonomyKind::Skills, &s.name).url,
+                    level: s.level,
+                    level_label: s.level.map(|l| {
+                        let key = serde_yaml::to_value(l)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default();
+                        i18n::lookup(self.strings, "skill_level_names", &key)
+                    }),
+                    years: s.years,
+                })
+                .collect(),
+            languages: t.languages.iter().map(|l| self.language_view(l)).collect(),
+            experience_years: t.experience_years,
+            education: &t.education,
+            available_from: t
+                .availability
+                .as_ref()
+                .and_then(|a| a.from)
+                .map(|ym| i18n::format_year_month(ym, self.lang)),
+            employment_types: t
+                .employment_types()
+                .iter()
+                .map(|e| Link {
+                    name: i18n::lookup(self.strings, "employment_type_names", e.as_str()),
+                    url: String::new(),
+                })
+                .collect(),
+            remote_ok: t.availability.as_ref().is_some_and(|a| a.remote_ok),
+            regions: &t.regions,
+            origin_region: t.origin_region.as_deref(),
+            age_band: t.age_band.as_deref(),
+            photo_url: self.photo_url(t),
+            verified: verified.map(|d| d.to_string()),
+            verified_display: verified.map(|d| {
+                i18n::format_year_month(
+                    crate::content::date::YearMonth {
+                        year: chrono::Datelike::year(&d),
+                        month: chrono::Datelike::month(&d),
+                    },
+                    self.lang,
+                )
+            }),
+            contact_url: self.site.config.contact_url.as_ref().map(|c| {
+                let sep = if c.contains('?') { '&' } else { '?' };
+                format!("{c}{sep}talent={}", t.id)
+            }),
+            stories: related.iter().map(|&i| cards[i].clone()).collect(),
+        }
+    }
+
+    /// A report's own view.
+    pub fn report_view(
+        &self,
+        p: &Page,
+        r: &'a crate::content::Report,
+        cards: &[Value],
+    ) -> ReportView<'a> {
+        ReportView {
+            series: r
+                .series
+                .as_ref()
+                .map(|s| self.term_link(TaxonomyKind::Series, s)),
+            number: r.number,
+            venue: r.venue.as_deref(),
+            speakers: r
+                .speakers
+                .iter()
+                .map(|s| SpeakerView {
+                    name: &s.name,
+                    role: s.role.as_deref(),
+                    org: s.org.as_deref(),
+                    url: self.term_link(TaxonomyKind::Speakers, &s.name).url,
+                    org_url: s
+                        .org
+                        .as_ref()
+                        .map(|o| self.term_link(TaxonomyKind::Organizations, o).url),
+                })
+                .collect(),
+            organizations: r
+                .organizations
+                .iter()
+                .map(|o| self.term_link(TaxonomyKind::Organizations, o))
+                .collect(),
+            prev: p.prev.map(|i| cards[i].clone()),
+            next: p.next.map(|i| cards[i].clone()),
+        }
+    }
+
+    /// One page of a list.
+    pub fn paginator(
+        &self,
+        base: &str,
+        ids: &[PageId],
+        page: usize,
+        per_page: usize,
+        cards: &[Value],
+    ) -> Paginator {
+        let total = ids.len().div_ceil(per_page).max(1);
+        let start = (page - 1) * per_page;
+        let end = (start + per_page).min(ids.len());
+        let url_of = |n: usize| self.urls.url(&crate::site::urls::paginated(base, n));
+        Paginator {
+            pages: ids[start.min(end)..end]
+                .iter()
+                .map(|&i| cards[i].clone())
+                .collect(),
+            current: page,
+            total,
+            total_items: ids.len(),
+            prev_url: (page > 1).then(|| url_of(page - 1)),
+            next_url: (page < total).then(|| url_of(page + 1)),
+            numbers: (1..=total)
+                .map(|n| PageNumber {
+                    number: n,
+                    url: url_of(n),
+                    current: n == page,
+                })
+                .collect(),
+        }
+    }
+}

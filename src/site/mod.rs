@@ -1,0 +1,648 @@
+//! The site model: pages in one vector, addressed by [`PageId`]; sections,
+//! taxonomies and series hold ids, not references or copies.
+//!
+//! Building the model renders each document's Markdown (in parallel) with
+//! links resolved to final URLs, assigns URLs, groups pages into sections
+//! and terms in one pass, sorts them, and links translations, series
+//! neighbours and the stories that feature a talent.
+
+pub mod taxonomy;
+pub mod urls;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::date::Date;
+use crate::content::{self, Content, Kind, Source, Unpublished};
+use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::markdown::{self, LinkCheck, Rendered, Resolved};
+
+pub use taxonomy::{Taxonomy, TaxonomyKind, Term, TermId};
+pub use urls::RESERVED_ROOTS;
+
+/// Index of a page in [`Site::pages`].
+pub type PageId = usize;
+
+/// The typed data of a page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageData {
+    /// A talent (shared between its language versions).
+    Talent(Arc<content::Talent>),
+    /// A story.
+    Story(content::Story),
+    /// A report.
+    Report(content::Report),
+    /// A plain page.
+    Page(content::Page),
+}
+
+/// One output page of a document in one language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub kind: Kind,
+    pub lang: String,
+    /// Site path without base (`/talents/t-1/`).
+    pub path: String,
+    pub title: String,
+    pub date: Option<Date>,
+    /// The file it came from (for messages).
+    pub file: String,
+    pub translation_key: String,
+    /// Rendered body (links already resolved).
+    pub body: Rendered,
+    pub data: PageData,
+    /// Terms by taxonomy, in the order written.
+    pub terms: Vec<(TaxonomyKind, TermId)>,
+    /// Other language versions.
+    pub translations: Vec<PageId>,
+    /// Search engines must not index it (talents).
+    pub noindex: bool,
+    /// Previous and next session of a report's series.
+    pub prev: Option<PageId>,
+    pub next: Option<PageId>,
+    /// For a talent: published stories featuring it. For a story: its talent.
+    pub related: Vec<PageId>,
+}
+
+/// A section list (`/talents/`) in one language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub kind: Kind,
+    pub path: String,
+    /// From `_index.md`, if any.
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub intro_html: String,
+    /// Sorted, newest first.
+    pub pages: Vec<PageId>,
+    /// A list of people: `noindex`.
+    pub noindex: bool,
+}
+
+/// Everything in one language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Language {
+    pub code: String,
+    /// `""` or `/en`.
+    pub prefix: String,
+    pub home_title: Option<String>,
+    pub home_intro_html: String,
+    pub sections: Vec<Section>,
+    pub taxonomies: Vec<Taxonomy>,
+    /// Plain pages of this language.
+    pub pages: Vec<PageId>,
+}
+
+impl Language {
+    /// The section of `kind`.
+    pub fn section(&self, kind: Kind) -> Option<&Section> {
+        self.sections.iter().find(|s| s.kind == kind)
+    }
+
+    /// The taxonomy of `kind`.
+    pub fn taxonomy(&self, kind: TaxonomyKind) -> Option<&Taxonomy> {
+        self.taxonomies.iter().find(|t| t.kind == kind)
+    }
+}
+
+/// The whole site, ready to render.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: Arc<Config>,
+    pub pages: Vec<Page>,
+    pub languages: Vec<Language>,
+    pub images: Vec<content::ImageRef>,
+    pub assets: Vec<content::Asset>,
+    /// Links found in Markdown, to check against the finished output.
+    pub link_checks: Vec<(PageId, LinkCheck)>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+struct Doc {
+    kind: Kind,
+    source: Source,
+    title: String,
+    date: Option<Date>,
+    data: PageData,
+}
+
+impl Site {
+    /// Builds the model from gated content.
+    pub fn build(content: Content, config: Arc<Config>) -> Result<Site> {
+        let default_lang = config.default_language().to_string();
+        let mut docs: Vec<Doc> = Vec::new();
+        for t in content.talents {
+            let t = Arc::new(t);
+            for lang in &config.languages {
+                let mut source = t.source.clone();
+                source.lang = lang.clone();
+                docs.push(Doc {
+                    kind: Kind::Talent,
+                    title: t.display_name.get(lang, &default_lang).to_string(),
+                    date: t.verified,
+                    source,
+                    data: PageData::Talent(t.clone()),
+                });
+            }
+        }
+        for mut s in content.stories {
+            let source = std::mem::replace(&mut s.source, empty_source());
+            docs.push(Doc {
+                kind: Kind::Story,
+                title: s.title.clone(),
+                date: Some(s.date),
+                source,
+                data: PageData::Story(s),
+            });
+        }
+        for mut r in content.reports {
+            let source = std::mem::replace(&mut r.source, empty_source());
+            docs.push(Doc {
+                kind: Kind::Report,
+                title: r.title.clone(),
+                date: Some(r.date),
+                source,
+                data: PageData::Report(r),
+            });
+        }
+        for mut p in content.pages {
+            let source = std::mem::replace(&mut p.source, empty_source());
+            docs.push(Doc {
+                kind: Kind::Page,
+                title: p.title.clone(),
+                date: p.date,
+                source,
+                data: PageData::Page(p),
+            });
+        }
+
+        // URLs first: Markdown links resolve to them.
+        let paths: Vec<String> = docs
+            .iter()
+            .map(|d| {
+                let prefix = urls::lang_prefix(&d.source.lang, &default_lang);
+                let slug = match &d.data {
+                    PageData::Talent(t) => t.id.to_ascii_lowercase(),
+                    PageData::Story(s) => s.slug.clone(),
+                    PageData::Report(r) => r.slug.clone(),
+                    PageData::Page(p) => p.slug.clone(),
+                };
+                urls::doc_path(&prefix, d.kind, &slug)
+            })
+            .collect();
+        // content path → [(lang, doc index)], to link the reader's language when it exists
+        let mut by_content: HashMap<String, Vec<(String, usize)>> = HashMap::new();
+        let mut by_key: HashMap<(String, String), usize> = HashMap::new();
+        for (i, d) in docs.iter().enumerate() {
+            by_content
+                .entry(d.source.content_path.clone())
+                .or_default()
+                .push((d.source.lang.clone(), i));
+            by_key.insert((d.source.translation_key.clone(), d.source.lang.clone()), i);
+        }
+        let unpublished = &content.unpublished;
+        let base_path = base_path(&config.base_url);
+        let raw_html = config.markdown.raw_html;
+
+        let rendered: Vec<Rendered> = docs
+            .par_iter()
+            .zip(paths.par_iter())
+            .map(|(d, path)| {
+                let lang = d.source.lang.as_str();
+                let resolve = |target: &str| -> Resolved {
+                    if let Some(list) = by_content.get(target) {
+                        // same document: prefer the reader's language
+                        let pick = list
+                            .iter()
+                            .find(|(l, _)| l == lang)
+                            .or_else(|| list.first());
+                        if let Some((_, i)) = pick {
+                            // a link to a translation key in the reader's language
+                            let key = &docs[*i].source.translation_key;
+                            let i = by_key
+                                .get(&(key.clone(), lang.to_string()))
+                                .copied()
+                                .unwrap_or(*i);
+                            return Resolved::Url(paths[i].clone());
+                        }
+                    }
+                    if unpublished.contains_key(target) {
+                        return Resolved::Unpublished;
+                    }
+                    Resolved::Missing
+                };
+                let opts = markdown::Options {
+                    raw_html,
+                    base_path: &base_path,
+                    page_path: path,
+                    first_line: d.source.body_line,
+                };
+                markdown::render(&d.source.body, &opts, &resolve)
+            })
+            .collect();
+
+        let mut diags: Vec<Diagnostic> = Vec::new();
+        let mut warnings = content.warnings;
+        let mut pages: Vec<Page> = Vec::with_capacity(docs.len());
+        let mut link_checks = Vec::new();
+        for (i, ((d, path), mut body)) in docs.into_iter().zip(paths).zip(rendered).enumerate() {
+            for p in body.problems.drain(..) {
+                let diag = if p.error {
+                    Diagnostic::error(d.source.path.clone(), Some(p.line), p.message)
+                } else {
+                    Diagnostic::warning(d.source.path.clone(), Some(p.line), p.message)
+                };
+                // talents render once per language: report once
+                if !(d.kind == Kind::Talent && d.source.lang != default_lang) {
+                    if diag.is_error() {
+                        diags.push(diag)
+                    } else {
+                        warnings.push(diag)
+                    }
+                }
+            }
+            for l in body.links.drain(..) {
+                link_checks.push((i, l));
+            }
+            pages.push(Page {
+                kind: d.kind,
+                lang: d.source.lang.clone(),
+                path,
+                title: d.title,
+                date: d.date,
+                file: d.source.path.clone(),
+                translation_key: d.source.translation_key.clone(),
+                body,
+                noindex: d.kind == Kind::Talent,
+                data: d.data,
+                terms: Vec::new(),
+                translations: Vec::new(),
+                prev: None,
+                next: None,
+                related: Vec::new(),
+            });
+        }
+
+        // two pages on one URL (a page slug against a section, say)
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (i, p) in pages.iter().enumerate() {
+            if let Some(&j) = seen.get(p.path.as_str()) {
+                diags.push(Diagnostic::error(
+                    p.file.clone(),
+                    None,
+                    format!(
+                        "two pages with one URL {}: {} is published there too",
+                        p.path, pages[j].file
+                    ),
+                ));
+            } else {
+                seen.insert(&p.path, i);
+            }
+        }
+
+        let section_indexes = content.sections;
+        let mut languages = Vec::new();
+        for lang in &config.languages {
+            languages.push(build_language(
+                lang,
+                &default_lang,
+                &mut pages,
+                &section_indexes,
+                &base_path,
+                raw_html,
+                &mut diags,
+            ));
+        }
+        link_translations(&mut pages);
+        link_related(&mut pages);
+
+        if diags.iter().any(|d| d.is_error()) {
+            let mut all = Diagnostics(diags);
+            all.0.extend(warnings);
+            all.sort();
+            return Err(Error::Site(all));
+        }
+        let mut assets = content.assets;
+        assets.sort_by(|a, b| a.output.cmp(&b.output));
+        Ok(Site {
+            config,
+            pages,
+            languages,
+            images: content.images,
+            assets,
+            link_checks,
+            warnings,
+        })
+    }
+
+    /// The language entry of `code`.
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+}
+
+fn empty_source() -> Source {
+    Source {
+        path: String::new(),
+        content_path: String::new(),
+        lang: String::new(),
+        translation_key: String::new(),
+        stem: String::new(),
+        body: String::new(),
+        body_line: 1,
+        bundle_dir: None,
+        hash: 0,
+    }
+}
+
+/// The path part of the base URL: `https://x.org/jobs/` → `/jobs/`.
+pub fn base_path(base_url: &str) -> String {
+    let rest = base_url
+        .strip_prefix("https://")
+        .or_else(|| base_url.strip_prefix("http://"));
+    match rest {
+        Some(r) => match r.find('/') {
+            Some(i) => r[i..].to_string(),
+            None => "/".to_string(),
+        },
+        None => base_url.to_string(),
+    }
+}
+
+/// Sort key: newest first by date; undated last; then by path for stability.
+fn newest_first(pages: &[Page], ids: &mut [PageId]) {
+    ids.sort_by(|&a, &b| {
+        let (pa, pb) = (&pages[a], &pages[b]);
+        let ka = pa.date.map(|d| d.timestamp(0));
+        let kb = pb.date.map(|d| d.timestamp(0));
+        kb.cmp(&ka)
+            .then_with(|| report_number(pb).cmp(&report_number(pa)))
+            .then_with(|| pa.path.cmp(&pb.path))
+    });
+}
+
+fn report_number(p: &Page) -> Option<u32> {
+    match &p.data {
+        PageData::Report(r) => r.number,
+        _ => None,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_language(
+    lang: &str,
+    default_lang: &str,
+    pages: &mut [Page],
+    indexes: &[content::SectionIndex],
+    base_path: &str,
+    raw_html: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Language {
+    let prefix = urls::lang_prefix(lang, default_lang);
+    let ids: Vec<PageId> = (0..pages.len())
+        .filter(|&i| pages[i].lang == lang)
+        .collect();
+
+    let intro = |section: Option<Kind>,
+                 diags: &mut Vec<Diagnostic>|
+     -> (Option<String>, Option<String>, String) {
+        let idx = indexes
+            .iter()
+            .find(|s| s.section == section && s.source.lang == lang)
+            .or_else(|| {
+                indexes
+                    .iter()
+                    .find(|s| s.section == section && s.source.lang == default_lang)
+            });
+        match idx {
+            None => (None, None, String::new()),
+            Some(s) => {
+                let path = match section.and_then(Kind::section) {
+                    Some(sec) => format!("{prefix}/{sec}/"),
+                    None => format!("{prefix}/"),
+                };
+                let opts = markdown::Options {
+                    raw_html,
+                    base_path,
+                    page_path: &path,
+                    first_line: s.source.body_line,
+                };
+                let r = markdown::render(&s.source.body, &opts, &|_| Resolved::Missing);
+                for p in r.problems.iter().filter(|p| p.error) {
+                    if lang == default_lang {
+                        diags.push(Diagnostic::error(
+                            s.source.path.clone(),
+                            Some(p.line),
+                            format!(
+                                "{} (links in _index.md must be root-relative paths)",
+                                p.message
+                            ),
+                        ));
+                    }
+                }
+                (s.title.clone(), s.description.clone(), r.html)
+            }
+        }
+    };
+
+    let mut sections = Vec::new();
+    for kind in [Kind::Talent, Kind::Story, Kind::Report] {
+        let mut members: Vec<PageId> = ids
+            .iter()
+            .copied()
+            .filter(|&i| pages[i].kind == kind)
+            .collect();
+        if kind == Kind::Talent {
+            // by last review, newest first; then id
+            members.sort_by(|&a, &b| {
+                let (pa, pb) = (&pages[a], &pages[b]);
+                pb.date
+                    .map(|d| d.timestamp(0))
+                    .cmp(&pa.date.map(|d| d.timestamp(0)))
+                    .then_with(|| pa.path.cmp(&pb.path))
+            });
+        } else {
+            newest_first(pages, &mut members);
+        }
+        let (title, description, intro_html) = intro(Some(kind), diags);
+        sections.push(Section {
+            kind,
+            path: format!("{prefix}/{}/", kind.section().unwrap_or_default()),
+            title,
+            description,
+            intro_html,
+            pages: members,
+            noindex: kind == Kind::Talent,
+        });
+    }
+    let (home_title, _, home_intro_html) = intro(None, diags);
+
+    // Taxonomies in one pass over this language's pages, in a stable order
+    // (sections' order), so "first spelling" is well defined.
+    let mut builders: BTreeMap<TaxonomyKind, taxonomy::Builder> = BTreeMap::new();
+    let ordered: Vec<PageId> = sections
+        .iter()
+        .flat_map(|s| s.pages.iter().copied())
+        .collect();
+    let mut page_terms: Vec<(PageId, TaxonomyKind, TermId)> = Vec::new();
+    for &id in &ordered {
+        let p = &pages[id];
+        let is_talent = p.kind == Kind::Talent;
+        let mut add = |kind: TaxonomyKind, name: &str| {
+            if let Some(t) = builders
+                .entry(kind)
+                .or_default()
+                .add(&prefix, kind, name, id, is_talent)
+            {
+                page_terms.push((id, kind, t));
+            }
+        };
+        match &p.data {
+            PageData::Talent(t) => {
+                t.tags.iter().for_each(|x| add(TaxonomyKind::Tags, x));
+                t.skills
+                    .iter()
+                    .for_each(|s| add(TaxonomyKind::Skills, &s.name));
+                t.languages
+                    .iter()
+                    .for_each(|l| add(TaxonomyKind::Languages, &l.code));
+                t.job_categories
+                    .iter()
+                    .for_each(|x| add(TaxonomyKind::JobCategories, x));
+            }
+            PageData::Story(s) => s.tags.iter().for_each(|x| add(TaxonomyKind::Tags, x)),
+            PageData::Report(r) => {
+                r.tags.iter().for_each(|x| add(TaxonomyKind::Tags, x));
+                if let Some(s) = &r.series {
+                    add(TaxonomyKind::Series, s);
+                }
+                r.speakers
+                    .iter()
+                    .for_each(|s| add(TaxonomyKind::Speakers, &s.name));
+                r.organizations
+                    .iter()
+                    .for_each(|o| add(TaxonomyKind::Organizations, o));
+                r.speakers
+                    .iter()
+                    .filter_map(|s| s.org.as_deref())
+                    .for_each(|o| add(TaxonomyKind::Organizations, o));
+            }
+            PageData::Page(_) => {}
+        }
+    }
+    let mut taxonomies = Vec::new();
+    let mut remaps: BTreeMap<TaxonomyKind, Vec<TermId>> = BTreeMap::new();
+    for kind in TaxonomyKind::ALL {
+        let b = builders.remove(&kind).unwrap_or_default();
+        let (mut tax, remap) = b.finish(kind, lang, &prefix);
+        for term in &mut tax.terms {
+            if kind == TaxonomyKind::Series {
+                term.pages.sort_by(|&a, &b| {
+                    report_number(&pages[a])
+                        .cmp(&report_number(&pages[b]))
+                        .then_with(|| {
+                            pages[a]
+                                .date
+                                .map(|d| d.timestamp(0))
+                                .cmp(&pages[b].date.map(|d| d.timestamp(0)))
+                        })
+                });
+            } else {
+                newest_first(pages, &mut term.pages);
+            }
+        }
+        remaps.insert(kind, remap);
+        taxonomies.push(tax);
+    }
+    for (id, kind, t) in page_terms {
+        let new = remaps[&kind][t];
+        let terms = &mut pages[id].terms;
+        if !terms.contains(&(kind, new)) {
+            terms.push((kind, new));
+        }
+    }
+    // series neighbours
+    if let Some(series) = taxonomies.iter().find(|t| t.kind == TaxonomyKind::Series) {
+        for term in &series.terms {
+            for w in term.pages.windows(2) {
+                pages[w[0]].next = Some(w[1]);
+                pages[w[1]].prev = Some(w[0]);
+            }
+        }
+    }
+    let mut plain: Vec<PageId> = ids
+        .iter()
+        .copied()
+        .filter(|&i| pages[i].kind == Kind::Page)
+        .collect();
+    plain.sort_by(|&a, &b| pages[a].path.cmp(&pages[b].path));
+    Language {
+        code: lang.to_string(),
+        prefix,
+        home_title,
+        home_intro_html,
+        sections,
+        taxonomies,
+        pages: plain,
+    }
+}
+
+fn link_translations(pages: &mut [Page]) {
+    let mut groups: BTreeMap<(Kind, &str), Vec<PageId>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        groups
+            .entry((p.kind, p.translation_key.as_str()))
+            .or_default()
+            .push(i);
+    }
+    let groups: Vec<Vec<PageId>> = groups.into_values().filter(|g| g.len() > 1).collect();
+    for g in groups {
+        for &i in &g {
+            pages[i].translations = g.iter().copied().filter(|&j| j != i).collect();
+        }
+    }
+}
+
+fn link_related(pages: &mut [Page]) {
+    // talent id + lang → page
+    let mut talents: HashMap<(String, String), PageId> = HashMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        if let PageData::Talent(t) = &p.data {
+            talents.insert((t.id.to_ascii_lowercase(), p.lang.clone()), i);
+        }
+    }
+    let mut links = Vec::new();
+    for (i, p) in pages.iter().enumerate() {
+        if let PageData::Story(s) = &p.data
+            && let Some(id) = &s.talent
+            && let Some(&t) = talents.get(&(id.to_ascii_lowercase(), p.lang.clone()))
+        {
+            links.push((i, t));
+        }
+    }
+    for (story, talent) in links {
+        pages[story].related.push(talent);
+        pages[talent].related.push(story);
+    }
+    for p in pages.iter_mut() {
+        p.related.sort();
+        p.related.dedup();
+    }
+}
+
+/// The date a page is considered updated (for feeds and sitemaps).
+pub fn updated(p: &Page) -> Option<Date> {
+    p.date
+}
+
+#[allow(dead_code)]
+fn unpublished_kind(u: Unpublished) -> &'static str {
+    match u {
+        Unpublished::Withheld => "withheld",
+        Unpublished::Draft => "draft",
+        Unpublished::Future => "future",
+    }
+}

@@ -1,0 +1,199 @@
+//! Taxonomies: tags, skills, languages, job categories, series, speakers,
+//! organisations.
+//!
+//! Built in one pass over the pages. Terms that land on one URL (differing
+//! only in case, width or punctuation: `UI/UX` and `ui/ux`) are merged and
+//! listed under the spelling met first, in the site's stable page order.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::PageId;
+
+/// The taxonomies a site has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaxonomyKind {
+    /// Tags of every kind of page.
+    Tags,
+    /// Talent skills.
+    Skills,
+    /// Talent languages (by ISO code).
+    Languages,
+    /// Talent job categories.
+    JobCategories,
+    /// Report series.
+    Series,
+    /// Report speakers.
+    Speakers,
+    /// Report organisations.
+    Organizations,
+}
+
+impl TaxonomyKind {
+    /// All, in display order.
+    pub const ALL: [TaxonomyKind; 7] = [
+        TaxonomyKind::Tags,
+        TaxonomyKind::Skills,
+        TaxonomyKind::Languages,
+        TaxonomyKind::JobCategories,
+        TaxonomyKind::Series,
+        TaxonomyKind::Speakers,
+        TaxonomyKind::Organizations,
+    ];
+
+    /// The URL segment.
+    pub fn segment(self) -> &'static str {
+        match self {
+            TaxonomyKind::Tags => "tags",
+            TaxonomyKind::Skills => "skills",
+            TaxonomyKind::Languages => "languages",
+            TaxonomyKind::JobCategories => "job-categories",
+            TaxonomyKind::Series => "series",
+            TaxonomyKind::Speakers => "speakers",
+            TaxonomyKind::Organizations => "organizations",
+        }
+    }
+
+    /// The snake_case name used in templates.
+    pub fn name(self) -> &'static str {
+        match self {
+            TaxonomyKind::Tags => "tags",
+            TaxonomyKind::Skills => "skills",
+            TaxonomyKind::Languages => "languages",
+            TaxonomyKind::JobCategories => "job_categories",
+            TaxonomyKind::Series => "series",
+            TaxonomyKind::Speakers => "speakers",
+            TaxonomyKind::Organizations => "organizations",
+        }
+    }
+}
+
+/// Index of a term within its taxonomy.
+pub type TermId = usize;
+
+/// One term and the pages that carry it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    /// The first spelling met.
+    pub name: String,
+    /// URL segment.
+    pub slug: String,
+    /// Path of the term page (`/tags/エンジニア/`).
+    pub path: String,
+    /// Pages, in the order the caller sorts them.
+    pub pages: Vec<PageId>,
+    /// True when any page is a talent (the term page gets `noindex`).
+    pub has_talents: bool,
+}
+
+/// One taxonomy in one language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Taxonomy {
+    /// Which taxonomy.
+    pub kind: TaxonomyKind,
+    /// Language.
+    pub lang: String,
+    /// Path of the term index (`/tags/`).
+    pub path: String,
+    /// Terms sorted by name.
+    pub terms: Vec<Term>,
+}
+
+/// Collects terms while pages are visited in order.
+#[derive(Debug, Default)]
+pub struct Builder {
+    terms: Vec<Term>,
+    by_slug: HashMap<String, TermId>,
+}
+
+impl Builder {
+    /// Adds `page` under `name`; returns the term's id.
+    pub fn add(
+        &mut self,
+        prefix: &str,
+        kind: TaxonomyKind,
+        name: &str,
+        page: PageId,
+        is_talent: bool,
+    ) -> Option<TermId> {
+        let name = name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        let slug = crate::slug::term_slug(name);
+        let id = *self.by_slug.entry(slug.clone()).or_insert_with(|| {
+            self.terms.push(Term {
+                name: name.to_string(),
+                path: format!("{prefix}/{}/{slug}/", kind.segment()),
+                slug,
+                pages: Vec::new(),
+                has_talents: false,
+            });
+            self.terms.len() - 1
+        });
+        let term = &mut self.terms[id];
+        if term.pages.last() != Some(&page) {
+            term.pages.push(page);
+        }
+        term.has_talents |= is_talent;
+        Some(id)
+    }
+
+    /// Finishes: terms sorted by name (then slug), with a map old id → new id.
+    pub fn finish(self, kind: TaxonomyKind, lang: &str, prefix: &str) -> (Taxonomy, Vec<TermId>) {
+        let mut order: Vec<TermId> = (0..self.terms.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (ta, tb) = (&self.terms[a], &self.terms[b]);
+            ta.name
+                .to_lowercase()
+                .cmp(&tb.name.to_lowercase())
+                .then_with(|| ta.slug.cmp(&tb.slug))
+        });
+        let mut remap = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old] = new;
+        }
+        let mut terms: Vec<Option<Term>> = self.terms.into_iter().map(Some).collect();
+        let sorted = order.iter().filter_map(|&i| terms[i].take()).collect();
+        (
+            Taxonomy {
+                kind,
+                lang: lang.to_string(),
+                path: format!("{prefix}/{}/", kind.segment()),
+                terms: sorted,
+            },
+            remap,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_spellings_under_the_first() {
+        let mut b = Builder::default();
+        b.add("", TaxonomyKind::Skills, "UI/UX", 0, true);
+        b.add("", TaxonomyKind::Skills, "ui/ux", 1, true);
+        b.add("", TaxonomyKind::Skills, "ＵＩ／ＵＸ", 2, true);
+        b.add("", TaxonomyKind::Skills, "Python", 1, true);
+        let (t, _) = b.finish(TaxonomyKind::Skills, "ja", "");
+        assert_eq!(t.terms.len(), 2);
+        assert_eq!(t.terms[1].name, "UI/UX");
+        assert_eq!(t.terms[1].pages, [0, 1, 2]);
+        assert_eq!(t.terms[1].path, "/skills/ui-ux/");
+        assert_eq!(t.terms[0].name, "Python");
+    }
+
+    #[test]
+    fn japanese_terms_keep_their_script() {
+        let mut b = Builder::default();
+        b.add("/en", TaxonomyKind::Tags, "エンジニア", 0, false);
+        let (t, _) = b.finish(TaxonomyKind::Tags, "en", "/en");
+        assert_eq!(t.terms[0].path, "/en/tags/エンジニア/");
+        assert!(!t.terms[0].has_talents);
+    }
+}
