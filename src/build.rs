@@ -120,7 +120,7 @@ pub fn generate_with(
     let site = Site::build(content, config)?;
 
     let mut output = Output::default();
-    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut diags: Vec<Diagnostic> = site.errors.clone();
     let add =
         |files: Vec<render::File>, what: &str, diags: &mut Vec<Diagnostic>, output: &mut Output| {
             for (path, bytes) in files {

@@ -123,7 +123,7 @@ pub fn render(src: &str, opts: &Options<'_>, resolve: &dyn Fn(&str) -> Resolved)
     let mut seen_para = false;
 
     // Headings are buffered to compute their id from their text.
-    let mut heading: Option<(HeadingLevel, Option<String>, Vec<String>, Vec<Event<'_>>)> = None;
+    let mut heading: Option<OpenHeading<'_>> = None;
     // Links to unpublished pages keep their text but lose the <a>.
     let mut link_stack: Vec<bool> = Vec::new(); // true = dropped
 
@@ -279,8 +279,8 @@ pub fn render(src: &str, opts: &Options<'_>, resolve: &dyn Fn(&str) -> Resolved)
             &mut s,
             events[..end]
                 .iter()
-                .cloned()
-                .filter(|e| !matches!(e, Event::FootnoteReference(_))),
+                .filter(|e| !matches!(e, Event::FootnoteReference(_)))
+                .cloned(),
         );
         out.summary_html = s;
         out.summary_text = plain_text(&events[..end]);
@@ -289,6 +289,9 @@ pub fn render(src: &str, opts: &Options<'_>, resolve: &dyn Fn(&str) -> Resolved)
     out.reading_minutes = reading_minutes(&out.plain);
     out
 }
+
+/// A heading being read: level, custom id, its text, its events.
+type OpenHeading<'a> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'a>>);
 
 enum LinkOutcome {
     Keep(String),

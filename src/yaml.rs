@@ -35,7 +35,13 @@ pub fn to_diagnostic(e: &serde_yaml::Error, yaml: &str, origin: Origin<'_>) -> D
         Some(loc) => (Some(loc.line()), Some(loc.column())),
         None => (None, None),
     };
-    let message = humanize(&raw);
+    let mut message = humanize(&raw);
+    // An unclosed `[` or `{` is noticed lines later; point at where it opens.
+    if let Some((kind, l, c)) = opened_at(&raw) {
+        line = Some(l);
+        column = Some(c);
+        message = format!("{message} (in the {kind} that starts here: is it closed?)");
+    }
     // For an unknown key, point at the key itself rather than at the start
     // of the mapping that contains it.
     if let Some(key) = unknown_key(&raw)
@@ -47,6 +53,21 @@ pub fn to_diagnostic(e: &serde_yaml::Error, yaml: &str, origin: Origin<'_>) -> D
     Diagnostic::error(origin.file, line.map(|l| l + origin.line_offset), message)
         .at_column(column)
         .with_source(origin.file_text)
+}
+
+/// "…, while parsing a flow sequence at line 6 column 9" → ("list [ … ]", 6, 9).
+fn opened_at(raw: &str) -> Option<(&'static str, usize, usize)> {
+    let (_, tail) = raw.split_once(", while parsing ")?;
+    let kind = if tail.starts_with("a flow sequence") {
+        "list [ … ]"
+    } else if tail.starts_with("a flow mapping") {
+        "mapping { … }"
+    } else {
+        return None;
+    };
+    let (_, pos) = tail.split_once(" at line ")?;
+    let (l, c) = pos.split_once(" column ")?;
+    Some((kind, l.trim().parse().ok()?, c.trim().parse().ok()?))
 }
 
 /// The key named by an "unknown field" error.
@@ -93,10 +114,7 @@ pub fn humanize(raw: &str) -> String {
             .replace("a sequence", "a list")
             .replace("sequence", "a list");
         let rest = rest.replace("a map", "a mapping (key: value)");
-        format!(
-            "wrong type: found {}",
-            rest.replacen(", expected", ", expected", 1)
-        )
+        format!("wrong type: found {rest}")
     } else {
         body.to_string()
     };
@@ -240,7 +258,12 @@ mod tests {
     fn syntax_error_is_located() {
         let md = "---\nid: a\nskills: [x\n---\n";
         let d = decode::<T>("id: a\nskills: [x\n", origin(md)).unwrap_err();
-        assert_eq!(d.line, Some(4));
+        assert_eq!(
+            (d.line, d.column),
+            (Some(3), Some(9)),
+            "points at the unclosed `[`: {d}"
+        );
+        assert!(d.message.contains("list [ … ]"), "{}", d.message);
         assert!(
             d.message.contains("did not find expected ',' or ']'"),
             "{}",
@@ -254,7 +277,7 @@ mod tests {
         assert_eq!(find_key_line(y, "email", 4), Some((5, 7)));
         assert_eq!(
             find_key_line("s: {name: a, email: b}\n", "email", 1),
-            Some((1, 15))
+            Some((1, 14))
         );
         assert_eq!(find_key_line("\"phone\": 1\n", "phone", 1), Some((1, 1)));
     }

@@ -104,16 +104,23 @@ impl fmt::Display for Date {
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d).map_err(|_| {
-            serde::de::Error::custom(
-                "expected a date such as 2026-03-08 or 2026-03-08T09:30:00+09:00",
-            )
-        })?;
-        Date::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "`{s}` is not a date; expected YYYY-MM-DD (2026-03-08) or an RFC 3339 date-time (2026-03-08T09:30:00+09:00)"
-            ))
-        })
+        // A visitor, so that a bad value fails while serde_yaml still knows
+        // where the scalar is (and reports its line and column).
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Date;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date such as 2026-03-08 or 2026-03-08T09:30:00+09:00")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Date, E> {
+                Date::parse(s).ok_or_else(|| {
+                    E::custom(format!(
+                        "`{s}` is not a date; expected YYYY-MM-DD (2026-03-08) or an RFC 3339 date-time (2026-03-08T09:30:00+09:00)"
+                    ))
+                })
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -162,13 +169,21 @@ impl fmt::Display for YearMonth {
 
 impl<'de> Deserialize<'de> for YearMonth {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)
-            .map_err(|_| serde::de::Error::custom("expected a year and month such as 2026-04"))?;
-        YearMonth::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "`{s}` is not a year and month; expected YYYY-MM such as 2026-04"
-            ))
-        })
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = YearMonth;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a year and month such as 2026-04")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<YearMonth, E> {
+                YearMonth::parse(s).ok_or_else(|| {
+                    E::custom(format!(
+                        "`{s}` is not a year and month; expected YYYY-MM such as 2026-04"
+                    ))
+                })
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -216,5 +231,19 @@ mod tests {
     fn deserialize_error_shows_expected_form() {
         let e = serde_yaml::from_str::<Date>("'March 8'").unwrap_err();
         assert!(e.to_string().contains("expected YYYY-MM-DD"), "{e}");
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct S {
+            a: u8,
+            date: Date,
+        }
+        let e = serde_yaml::from_str::<S>("a: 1\ndate: 2026/03/08\n").unwrap_err();
+        let loc = e.location().expect("located");
+        assert_eq!(
+            (loc.line(), loc.column()),
+            (2, 7),
+            "points at the value: {e}"
+        );
+        assert!(e.to_string().starts_with("date: "), "with its path: {e}");
     }
 }

@@ -109,10 +109,24 @@ pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> Result<Content>
     let parsed: Vec<std::result::Result<Parsed, Vec<Diagnostic>>> =
         entries.par_iter().map(|e| parse_file(e, config)).collect();
     let mut files = Vec::with_capacity(parsed.len());
-    for p in parsed {
+    // ids of talent files that failed to parse: stories naming them get no
+    // second, confusing "no such talent" error
+    let mut broken_talents = std::collections::BTreeSet::new();
+    for (p, e) in parsed.into_iter().zip(&entries) {
         match p {
             Ok(p) => files.push(p),
-            Err(ds) => diags.extend(ds),
+            Err(ds) => {
+                diags.extend(ds);
+                if matches!(
+                    e.place,
+                    Place::Doc {
+                        kind: Kind::Talent,
+                        ..
+                    }
+                ) {
+                    broken_talents.extend(guess_id(&e.path));
+                }
+            }
         }
     }
     // Warnings (personal data in stories…) travel inside Parsed? No: they are
@@ -131,6 +145,7 @@ pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> Result<Content>
         warnings: &mut warnings,
         content: Content::default(),
         talent_files: BTreeMap::new(),
+        broken_talents,
     };
     gate.run(files, &other_files);
     let mut content = gate.content;
@@ -417,8 +432,10 @@ struct Gate<'a> {
     diags: &'a mut Vec<Diagnostic>,
     warnings: &'a mut Vec<Diagnostic>,
     content: Content,
-    /// Every talent id (published or not) → (file, published?, story link allowed, reason)
+    /// Every talent id (published or not) → (published?, story link allowed, reason)
     talent_files: BTreeMap<String, TalentStatus>,
+    /// Lower-cased ids of talent files that did not parse.
+    broken_talents: std::collections::BTreeSet<String>,
 }
 
 struct TalentStatus {
@@ -758,7 +775,7 @@ impl Gate<'_> {
             let msg = format!(
                 "two pages with one URL: {other} has the same slug `{slug}`; set a different `slug:` in one of them"
             );
-            self.error(p, "slug", msg);
+            self.error(p, if explicit.is_some() { "slug" } else { "title" }, msg);
             return None;
         }
         slugs.insert(key, p.source.path.clone());
@@ -831,6 +848,10 @@ impl Gate<'_> {
         let mut talent = None;
         if let Some(id) = &raw.talent {
             match self.talent_files.get(&id.to_ascii_lowercase()) {
+                None if self.broken_talents.contains(&id.to_ascii_lowercase()) => {
+                    // the talent's own file has an error, reported already
+                    return;
+                }
                 None => {
                     let ids: Vec<String> = self.talent_files.keys().cloned().collect();
                     let hint = yaml::suggest(&id.to_ascii_lowercase(), &ids)
@@ -979,6 +1000,16 @@ impl Gate<'_> {
             extra: raw.extra,
         });
     }
+}
+
+/// The `id:` line of a talent file that failed to parse, if there is one.
+fn guess_id(path: &Path) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    text.lines()
+        .find_map(|l| l.strip_prefix("id:"))
+        .map(|v| v.trim().trim_matches(['"', '\'']).to_ascii_lowercase())
+        .filter(|v| !v.is_empty())
 }
 
 fn image_ext(p: &Path) -> String {

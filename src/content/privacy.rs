@@ -347,8 +347,16 @@ pub fn scan_text(text: &str, allow: &[String]) -> Vec<PiiMatch> {
     out
 }
 
+/// NFKC, and every dash-like character as `-` (writers type 090−1234−5678
+/// with a minus sign or a katakana prolonged sound mark as often as with a
+/// hyphen).
 fn normalise(s: &str) -> String {
-    s.nfkc().collect()
+    s.nfkc()
+        .map(|c| match c {
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF70}' => '-',
+            c => c,
+        })
+        .collect()
 }
 
 /// Maps a byte offset in the normalised line back to a column in the raw

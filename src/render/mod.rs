@@ -116,6 +116,29 @@ fn template_error(theme: &Theme, e: &tera::Error, rendering: Option<&str>) -> Di
                 ),
             }
         }
+        _ if missing_template_name(&e.to_string()).is_some() => {
+            let msg = e.to_string();
+            let name = missing_template_name(&msg).unwrap_or_default();
+            let quoted = format!("\"{name}\"");
+            match theme
+                .templates
+                .iter()
+                .find(|(_, (_, t))| t.contains(&quoted))
+            {
+                Some((_, (file, text))) => {
+                    let line = text
+                        .lines()
+                        .position(|l| l.contains(&quoted))
+                        .map(|i| i + 1);
+                    Diagnostic::error(file.clone(), line, format!("missing template `{name}`: no theme or site template has that name{during}")).with_source(text)
+                }
+                None => Diagnostic::error(
+                    "templates",
+                    None,
+                    format!("missing template `{name}`{during}"),
+                ),
+            }
+        }
         _ => {
             let mut msg = e.to_string();
             let mut src = std::error::Error::source(e);
@@ -126,6 +149,12 @@ fn template_error(theme: &Theme, e: &tera::Error, rendering: Option<&str>) -> Di
             Diagnostic::error("templates", None, format!("template error: {msg}{during}"))
         }
     }
+}
+
+/// The name in Tera's "Unknown template `x`" message.
+fn missing_template_name(msg: &str) -> Option<String> {
+    let rest = msg.split("Unknown template `").nth(1)?;
+    Some(rest.split('`').next()?.to_string())
 }
 
 #[derive(Debug, Clone)]

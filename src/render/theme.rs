@@ -130,13 +130,13 @@ impl Theme {
                     .insert(name.to_string(), (file.clone(), text(&file, bytes)?));
             } else if let Some(name) = rel.strip_prefix("static/") {
                 theme.statics.insert(name.to_string(), bytes);
-            } else if let Some(name) = rel.strip_prefix("i18n/") {
-                if let Some(lang) = name.strip_suffix(".yaml") {
-                    let t = text(&file, bytes)?;
-                    theme
-                        .strings
-                        .insert(lang.to_string(), parse_strings(&file, &t)?);
-                }
+            } else if let Some(name) = rel.strip_prefix("i18n/")
+                && let Some(lang) = name.strip_suffix(".yaml")
+            {
+                let t = text(&file, bytes)?;
+                theme
+                    .strings
+                    .insert(lang.to_string(), parse_strings(&file, &t)?);
             }
         }
         // the site's own templates and strings

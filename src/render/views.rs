@@ -200,6 +200,17 @@ pub struct TalentView<'a> {
     pub verified_display: Option<String>,
     pub contact_url: Option<String>,
     pub stories: Vec<Value>,
+    /// Site-declared optional fields (site.yaml `privacy.optional_fields`)
+    /// the person consented to show.
+    pub custom_fields: Vec<Field>,
+}
+
+/// A labelled value.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    pub key: String,
+    pub label: String,
+    pub value: String,
 }
 
 /// A story.
@@ -537,6 +548,26 @@ impl<'a> ViewBuilder<'a> {
                 format!("{c}{sep}talent={}", t.id)
             }),
             stories: related.iter().map(|&i| cards[i].clone()).collect(),
+            custom_fields: self
+                .site
+                .config
+                .privacy
+                .optional_fields
+                .iter()
+                .filter_map(|k| {
+                    let value = match t.extra.get(k)? {
+                        serde_yaml::Value::String(s) => s.clone(),
+                        serde_yaml::Value::Number(n) => n.to_string(),
+                        serde_yaml::Value::Bool(b) => b.to_string(),
+                        _ => return None,
+                    };
+                    Some(Field {
+                        key: k.clone(),
+                        label: i18n::lookup(self.strings, "field_names", k),
+                        value,
+                    })
+                })
+                .collect(),
         }
     }
 

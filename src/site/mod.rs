@@ -16,8 +16,8 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::date::Date;
-use crate::content::{self, Content, Kind, Source, Unpublished};
-use crate::error::{Diagnostic, Diagnostics, Error, Result};
+use crate::content::{self, Content, Kind, Source};
+use crate::error::{Diagnostic, Result};
 use crate::markdown::{self, LinkCheck, Rendered, Resolved};
 
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term, TermId};
@@ -119,6 +119,9 @@ pub struct Site {
     /// Links found in Markdown, to check against the finished output.
     pub link_checks: Vec<(PageId, LinkCheck)>,
     pub warnings: Vec<Diagnostic>,
+    /// Problems that do not stop rendering (a broken link): the build
+    /// renders everything to find every problem, then fails.
+    pub errors: Vec<Diagnostic>,
 }
 
 struct Doc {
@@ -319,12 +322,6 @@ impl Site {
         link_translations(&mut pages);
         link_related(&mut pages);
 
-        if diags.iter().any(|d| d.is_error()) {
-            let mut all = Diagnostics(diags);
-            all.0.extend(warnings);
-            all.sort();
-            return Err(Error::Site(all));
-        }
         let mut assets = content.assets;
         assets.sort_by(|a, b| a.output.cmp(&b.output));
         Ok(Site {
@@ -335,6 +332,7 @@ impl Site {
             assets,
             link_checks,
             warnings,
+            errors: diags,
         })
     }
 
@@ -636,13 +634,4 @@ fn link_related(pages: &mut [Page]) {
 /// The date a page is considered updated (for feeds and sitemaps).
 pub fn updated(p: &Page) -> Option<Date> {
     p.date
-}
-
-#[allow(dead_code)]
-fn unpublished_kind(u: Unpublished) -> &'static str {
-    match u {
-        Unpublished::Withheld => "withheld",
-        Unpublished::Draft => "draft",
-        Unpublished::Future => "future",
-    }
 }

@@ -1,0 +1,15 @@
+//! tsunagi's integration tests: one binary, one small harness.
+//!
+//! * `fixtures`: fixture sites built and compared with expected output trees.
+//! * `broken`: broken sites, each with its expected error and exit code.
+//! * `output`: all-or-nothing builds, stale files, refused output folders.
+//! * `privacy`: the canary suite: no private value reaches any output byte.
+//! * `cli`: init, new, check and exit codes.
+
+mod harness;
+
+mod broken;
+mod cli;
+mod fixtures;
+mod output;
+mod privacy;
