@@ -5,10 +5,12 @@
 //! * `output`: all-or-nothing builds, stale files, refused output folders.
 //! * `privacy`: the canary suite: no private value reaches any output byte.
 //! * `cli`: init, new, check and exit codes.
+//! * `browser`: the headless-Chromium harness (playwright-core scripts in tests/tools).
 
 mod harness;
 
 mod broken;
+mod browser;
 mod cli;
 mod fixtures;
 mod output;

@@ -1,0 +1,72 @@
+//! Headless Chromium, driven by playwright-core scripts in `tests/tools/`.
+//!
+//! Browser tests never skip: when Chromium, Node.js or the npm packages are
+//! missing they fail and say how to install them (`scripts/setup-tools.sh`,
+//! which the test command runs first).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use crate::harness::*;
+
+/// Fails the test with instructions when a browser tool is missing.
+pub fn require_tools() {
+    let chromium = std::env::var("CHROME_PATH").unwrap_or_else(|_| "/usr/bin/chromium".to_string());
+    let mut missing = Vec::new();
+    if !PathBuf::from(&chromium).exists() {
+        missing.push(format!("Chromium ({chromium})"));
+    }
+    if Command::new("node")
+        .arg("--version")
+        .output()
+        .map(|o| !o.status.success())
+        .unwrap_or(true)
+    {
+        missing.push("Node.js (`node`)".to_string());
+    }
+    if !repo()
+        .join("tests/tools/node_modules/playwright-core")
+        .is_dir()
+    {
+        missing.push("tests/tools/node_modules (npm packages)".to_string());
+    }
+    assert!(
+        missing.is_empty(),
+        "browser tests need {}: run `bash scripts/setup-tools.sh`",
+        missing.join(", ")
+    );
+}
+
+/// Runs `node tests/tools/<script> <args>`.
+pub fn node(script: &str, args: &[&str]) -> Output {
+    require_tools();
+    Command::new("node")
+        .arg(repo().join("tests/tools").join(script))
+        .args(args)
+        .output()
+        .expect("node runs")
+}
+
+#[test]
+fn chromium_renders_a_built_page() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.build(
+        "2026-06-01",
+        &["--output", &site.path().join("out/jobs").to_string_lossy()],
+    );
+    let out = node(
+        "page-text.mjs",
+        &[
+            &site.path().join("out/jobs").to_string_lossy(),
+            "/jobs/",
+            "talents/t-a/",
+        ],
+    );
+    let text = text(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("TITLE: アミールさん | Fixture: basic"),
+        "{text}"
+    );
+    assert!(text.contains("職務要約"), "{text}");
+}
