@@ -511,7 +511,10 @@ fn plain_text(events: &[Event<'_>]) -> String {
                 | TagEnd::TableCell
                 | TagEnd::BlockQuote(_),
             ) => push_sep(&mut s, '\n'),
-            Event::Html(_) | Event::InlineHtml(_) => {}
+            // headings arrive here as block HTML (their id is computed first):
+            // a block ends a line, so a heading never runs into the next paragraph
+            Event::Html(_) => push_sep(&mut s, '\n'),
+            Event::InlineHtml(_) => {}
             _ => {}
         }
     }
@@ -725,6 +728,17 @@ mod tests {
             r.plain
         );
         assert!(r.plain.contains("Text"));
+    }
+
+    #[test]
+    fn headings_are_separate_lines_of_plain_text() {
+        let r = render(
+            "## これから\n\n将来は通訳になりたい。\n\n## Next\nText\n",
+            &opts(),
+            &none,
+        );
+        assert_eq!(r.plain, "これから\n将来は通訳になりたい。\nNext\nText");
+        assert_eq!(r.summary_text, "これから\n将来は通訳になりたい。");
     }
 
     #[test]
