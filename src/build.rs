@@ -12,7 +12,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::output::{self, Output, WriteStats};
 use crate::render::{self, Renderer, theme::Theme};
 use crate::site::Site;
-use crate::{assets, feeds};
+use crate::{assets, feeds, search};
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -133,6 +133,12 @@ pub fn generate_with(
     let pages_rendered = pages.len();
     add(pages, "generated pages", &mut diags, &mut output);
     add(feeds::atom(&site), "feeds", &mut diags, &mut output);
+    add(
+        search::build(&site, &renderer.theme().strings),
+        "search index",
+        &mut diags,
+        &mut output,
+    );
     add(
         vec![feeds::sitemap(&site), feeds::robots(&site)],
         "sitemap",

@@ -22,6 +22,9 @@
 //! * [`site`] is the model: pages in a vector, sections and terms holding ids.
 //! * [`render`] turns the model into HTML through Tera templates fed with
 //!   view structs; [`search`], [`feeds`] and [`assets`] make the other files.
+//!   [`search`] writes the sharded in-browser search index per language
+//!   (CJK bigrams with positions, words, facet columns, result metadata)
+//!   from the same gated model, so it can hold only what pages publish.
 //! * [`output`] holds the finished site in memory and writes only what
 //!   changed; [`serve`] serves the same in-memory output with live reload.
 //!
@@ -37,6 +40,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod site;
 pub mod slug;
 pub mod yaml;

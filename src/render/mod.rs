@@ -315,6 +315,7 @@ fn site_view(
         default_lang: site.config.default_language().to_string(),
         home_url: urls.url(&format!("{p}/")),
         search_url: urls.url(&format!("{p}/search/")),
+        search_index_url: urls.url(&format!("{p}/search-index/")),
         feed_url: urls.url(&format!("{p}/atom.xml")),
         contact_url: site.config.contact_url.clone(),
         nav,

@@ -97,6 +97,8 @@ pub struct SiteView {
     pub default_lang: String,
     pub home_url: String,
     pub search_url: String,
+    /// The folder of this language's search index (read by search.js).
+    pub search_index_url: String,
     pub feed_url: String,
     pub contact_url: Option<String>,
     pub nav: Vec<NavItem>,

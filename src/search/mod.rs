@@ -1,0 +1,390 @@
+//! Search: the index files every build writes for the in-browser search
+//! (`themes/default/static/search.js`) and the faceted talent directory.
+//!
+//! The site is static, so search runs in the browser from files written
+//! here, under `<language prefix>/search-index/`, one index per language
+//! (a talent appears in every language, with that language's headline):
+//!
+//! ```text
+//! manifest.json   small: shard counts, document ranges per kind, version, UI strings
+//! t/<n>.bin       term shards: CJK bigrams and words → documents   (see [`index`])
+//! o/<n>.bin       occurrence shards: bigram positions in phrases     (see [`index`])
+//! p/<n>.bin       phrase shards: phrase text and documents           (see [`index`])
+//! d/<n>.bin       document metadata, CHUNK documents per file (JSON): title, URL, kind,
+//!                 summary, date; for talents the facts a card shows
+//! f/all.bin       facet columns of every document (kind, tag, date)  (see [`facets`])
+//! f/talent.bin    facet columns of the talents
+//! ```
+//!
+//! Every `.bin` file is zlib-compressed at rest (the browser inflates it
+//! with `DecompressionStream`), so sizes on disk and on the wire are small
+//! whatever the host's compression. A query fetches the manifest once, then
+//! only the shards of its own tokens and the metadata of the results shown.
+//! Fetch URLs carry `?v=<version>` (a hash of every file), so a rebuilt
+//! site is never read through a stale cache.
+//!
+//! Documents are numbered talents first (newest review first, as the
+//! directory lists them), then stories, reports and plain pages: the
+//! directory's default order is document order, and the kind of a
+//! document is a range.
+//!
+//! **Privacy.** Only the gated model is read, and only what a page shows:
+//! title, headline, skills, desired roles, languages, regions, employment
+//! types, education, tags, speakers, summary and body text. `extra`,
+//! `origin_region`, `age_band` and custom fields are never indexed, and a
+//! withheld talent is not in the model at all.
+
+pub mod facets;
+pub mod index;
+pub mod tokenize;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::content::Kind;
+use crate::render::File;
+use crate::render::i18n::{self, Strings};
+use crate::render::views::{Urls, ViewBuilder};
+use crate::site::{Language, Page, PageData, PageId, Site};
+
+use index::{DocText, weight};
+
+/// Documents per metadata file.
+pub const CHUNK: usize = 8;
+
+/// Summary length kept in metadata (characters).
+const SUMMARY_CHARS: usize = 160;
+
+/// The folder of a language's index, relative to the output root.
+pub fn index_dir(prefix: &str) -> String {
+    match prefix.trim_matches('/') {
+        "" => "search-index/".to_string(),
+        p => format!("{p}/search-index/"),
+    }
+}
+
+/// Builds the search index of every language.
+pub fn build(site: &Site, strings: &BTreeMap<String, Strings>) -> Vec<File> {
+    let urls = Urls::new(&site.config.base_url);
+    let empty = Strings::new();
+    let mut out = Vec::new();
+    for lang in &site.languages {
+        let s = strings.get(&lang.code).unwrap_or(&empty);
+        out.extend(build_language(site, lang, s, &urls));
+    }
+    out
+}
+
+/// The documents of a language, in index order.
+pub fn documents(lang: &Language) -> Vec<PageId> {
+    let mut ids = Vec::new();
+    for kind in [Kind::Talent, Kind::Story, Kind::Report] {
+        if let Some(s) = lang.section(kind) {
+            ids.extend(s.pages.iter().copied());
+        }
+    }
+    ids.extend(lang.pages.iter().copied());
+    ids
+}
+
+/// What the browser shows of a result.
+#[derive(Debug, Serialize)]
+struct Meta {
+    u: String,
+    t: String,
+    k: &'static str,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    s: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    d: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dt: Option<String>,
+    // talents
+    #[serde(skip_serializing_if = "Option::is_none")]
+    h: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sk: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    la: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    r: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    a: Option<String>,
+    // reports
+    #[serde(skip_serializing_if = "Option::is_none")]
+    se: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    n: Option<u32>,
+}
+
+/// The first `n` characters, whitespace (a heading's line break) folded to one space.
+fn truncate(s: &str, n: usize) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match s.char_indices().nth(n) {
+        Some((i, _)) => format!("{}…", s[..i].trim_end()),
+        None => s.to_string(),
+    }
+}
+
+fn meta(vb: &ViewBuilder<'_>, p: &Page) -> Meta {
+    let c = vb.card(p);
+    let talent = p.kind == Kind::Talent;
+    Meta {
+        u: c.url,
+        t: c.title,
+        k: p.kind.as_str(),
+        s: truncate(&c.summary, SUMMARY_CHARS),
+        d: c.date_display,
+        dt: c.date,
+        h: c.headline,
+        sk: if talent { c.skills } else { Vec::new() },
+        la: c.languages,
+        r: c.regions,
+        a: c.available_from,
+        se: c.series,
+        n: c.number,
+    }
+}
+
+/// The published text of a page, field by field.
+fn doc_text<'a>(site: &Site, vb: &ViewBuilder<'_>, p: &'a Page) -> DocText<'a> {
+    let mut d = DocText::default();
+    d.add(p.title.as_str(), weight::TITLE);
+    let strings = vb.strings;
+    match &p.data {
+        PageData::Talent(t) => {
+            d.add(
+                t.headline
+                    .get(&p.lang, site.config.default_language())
+                    .to_string(),
+                weight::KEY,
+            );
+            for s in &t.skills {
+                d.add(s.name.as_str(), weight::KEY);
+            }
+            for c in &t.job_categories {
+                d.add(i18n::lookup(strings, "job_category_names", c), weight::KEY);
+            }
+            for x in &t.tags {
+                d.add(x.as_str(), weight::KEY);
+            }
+            for r in &t.regions {
+                d.add(r.as_str(), weight::META);
+            }
+            for l in &t.languages {
+                d.add(language_text(strings, l), weight::META);
+            }
+            for e in &t.education {
+                d.add(e.level.as_str(), weight::META);
+                if let Some(f) = &e.field {
+                    d.add(f.as_str(), weight::META);
+                }
+            }
+            for e in t.employment_types() {
+                d.add(
+                    i18n::lookup(strings, "employment_type_names", e.as_str()),
+                    weight::META,
+                );
+            }
+        }
+        PageData::Story(s) => {
+            if let Some(x) = &s.summary {
+                d.add(x.as_str(), weight::META);
+            }
+            if let Some(x) = &s.author {
+                d.add(x.as_str(), weight::META);
+            }
+            for x in &s.tags {
+                d.add(x.as_str(), weight::KEY);
+            }
+        }
+        PageData::Report(r) => {
+            if let Some(x) = &r.summary {
+                d.add(x.as_str(), weight::META);
+            }
+            if let Some(x) = &r.series {
+                d.add(i18n::lookup(strings, "series_names", x), weight::META);
+            }
+            if let Some(x) = &r.venue {
+                d.add(x.as_str(), weight::META);
+            }
+            for sp in &r.speakers {
+                d.add(sp.name.as_str(), weight::META);
+                for x in [&sp.role, &sp.org].into_iter().flatten() {
+                    d.add(x.as_str(), weight::META);
+                }
+            }
+            for x in &r.organizations {
+                d.add(x.as_str(), weight::META);
+            }
+            for x in &r.tags {
+                d.add(x.as_str(), weight::KEY);
+            }
+        }
+        PageData::Page(pg) => {
+            if let Some(x) = &pg.summary {
+                d.add(x.as_str(), weight::META);
+            }
+        }
+    }
+    d.add(p.body.plain.as_str(), weight::BODY);
+    d
+}
+
+/// A language as the profile shows it: `日本語 JLPT N2`.
+fn language_text(strings: &Strings, l: &crate::content::schema::LanguageSkill) -> String {
+    let name = i18n::lookup(strings, "language_names", &l.code);
+    let level = if l.native {
+        i18n::string(strings, "native")
+    } else if let Some(j) = l.jlpt {
+        format!("JLPT {j:?}")
+    } else if let Some(c) = l.cefr {
+        format!("CEFR {c:?}")
+    } else {
+        String::new()
+    };
+    format!("{name} {level}")
+}
+
+/// zlib at the default level: the browser inflates with `DecompressionStream("deflate")`.
+pub fn compress(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::ZlibEncoder::new(
+        Vec::with_capacity(bytes.len() / 3 + 64),
+        flate2::Compression::new(6),
+    );
+    // writing to a Vec cannot fail
+    let _ = e.write_all(bytes);
+    e.finish().unwrap_or_default()
+}
+
+/// Interface strings the browser needs, from the theme's `search_*` keys.
+fn ui_strings(strings: &Strings) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (k, v) in strings {
+        let keep = k.starts_with("search_")
+            || k.starts_with("sort_")
+            || matches!(
+                k.as_str(),
+                "filters"
+                    | "skills"
+                    | "languages"
+                    | "regions"
+                    | "employment_types"
+                    | "remote"
+                    | "available_from"
+                    | "desired_roles"
+                    | "taxonomy_tags"
+                    | "session_number"
+                    | "native"
+                    | "talent_count"
+            );
+        if let (true, Some(s)) = (keep, v.as_str()) {
+            out.insert(k.clone(), s.to_string());
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    format: u32,
+    version: String,
+    lang: &'a str,
+    docs: usize,
+    kinds: BTreeMap<&'static str, [usize; 2]>,
+    terms: usize,
+    occs: usize,
+    phrases: Vec<u32>,
+    phrase_count: u32,
+    chunk: usize,
+    /// Results per page in the talent directory (site.yaml `paginate`).
+    paginate: usize,
+    ui: BTreeMap<String, String>,
+}
+
+fn build_language(site: &Site, lang: &Language, strings: &Strings, urls: &Urls) -> Vec<File> {
+    let vb = ViewBuilder {
+        site,
+        lang: &lang.code,
+        strings,
+        urls,
+    };
+    let ids = documents(lang);
+    let pages: Vec<&Page> = ids.iter().map(|&i| &site.pages[i]).collect();
+    let talents = pages.iter().take_while(|p| p.kind == Kind::Talent).count();
+
+    let texts: Vec<DocText<'_>> = pages.par_iter().map(|p| doc_text(site, &vb, p)).collect();
+    let enc = index::build(&texts, index::Targets::default());
+    let (facets_all, facets_talent) = facets::build(site, &lang.code, strings, &pages, talents);
+    let metas: Vec<Vec<u8>> = pages
+        .par_chunks(CHUNK)
+        .map(|c| {
+            let m: Vec<Meta> = c.iter().map(|p| meta(&vb, p)).collect();
+            serde_json::to_vec(&m).unwrap_or_default()
+        })
+        .collect();
+
+    let mut raw: Vec<(String, Vec<u8>)> = Vec::new();
+    for (i, b) in enc.terms.into_iter().enumerate() {
+        raw.push((format!("t/{i}.bin"), b));
+    }
+    let occ_count = enc.occs.len();
+    for (i, b) in enc.occs.into_iter().enumerate() {
+        raw.push((format!("o/{i}.bin"), b));
+    }
+    let mut firsts = Vec::new();
+    for (i, (first, b)) in enc.phrases.into_iter().enumerate() {
+        firsts.push(first);
+        raw.push((format!("p/{i}.bin"), b));
+    }
+    let term_count = raw.len() - occ_count - firsts.len();
+    for (i, b) in metas.into_iter().enumerate() {
+        raw.push((format!("d/{i}.bin"), b));
+    }
+    raw.push(("f/all.bin".to_string(), facets_all));
+    raw.push(("f/talent.bin".to_string(), facets_talent));
+    let files: Vec<(String, Vec<u8>)> = raw
+        .into_par_iter()
+        .map(|(name, b)| (name, compress(&b)))
+        .collect();
+
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for (name, b) in &files {
+        h.update(name.as_bytes());
+        h.update(b);
+    }
+    let mut kinds = BTreeMap::new();
+    let mut start = 0;
+    for kind in [Kind::Talent, Kind::Story, Kind::Report, Kind::Page] {
+        let n = pages[start..].iter().take_while(|p| p.kind == kind).count();
+        kinds.insert(kind.as_str(), [start, start + n]);
+        start += n;
+    }
+    let manifest = Manifest {
+        format: 1,
+        version: format!("{:016x}", h.digest()),
+        lang: &lang.code,
+        docs: pages.len(),
+        kinds,
+        terms: term_count,
+        occs: occ_count,
+        phrases: firsts,
+        phrase_count: enc.phrase_count,
+        chunk: CHUNK,
+        paginate: site.config.paginate,
+        ui: ui_strings(strings),
+    };
+    let dir = index_dir(&lang.prefix);
+    let mut out: Vec<File> = files
+        .into_iter()
+        .map(|(name, b)| (format!("{dir}{name}"), b))
+        .collect();
+    out.push((
+        format!("{dir}manifest.json"),
+        serde_json::to_vec(&manifest).unwrap_or_default(),
+    ));
+    out
+}

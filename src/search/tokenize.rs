@@ -1,0 +1,344 @@
+//! Normalising and splitting text, identically at build time and in the
+//! browser (`themes/default/static/search.js` mirrors every rule here).
+//!
+//! Why these rules:
+//!
+//! * **NFKC, then lower case.** Writers type full-width `ＡＢＣ`, half-width
+//!   `ｿﾌﾄｳｪｱ`, `①` or `Ｎ２`; readers type whatever their IME gives them.
+//!   NFKC folds all of those onto one spelling, and the browser applies the
+//!   same `normalize("NFKC").toLowerCase()` to the query, so both sides meet.
+//!   Full NFKC over 30+ MB of text is slow, so [`normalize`] copies the
+//!   characters NFKC leaves alone (ASCII, kana, CJK ideographs, Hangul
+//!   syllables, common Japanese punctuation) and normalises only the spans
+//!   in between, starting one character early so combining marks compose.
+//! * **Japanese and Chinese as runs, not words.** There are no spaces to
+//!   split on, and a dictionary segmenter splits katakana compounds
+//!   differently at index and query time (the recall problem of Pagefind).
+//!   A run of CJK characters is kept whole; the index cuts it into
+//!   overlapping bigrams with positions, so any substring of two or more
+//!   characters is found, and only where its bigrams are adjacent.
+//! * **Everything else as words**: letters and digits of any script (with
+//!   combining marks and ZWNJ inside a word), so `Python3年` is the word
+//!   `python3` and the run `年`; `C++`, `C#` and `F#` keep their suffix.
+//!   Emoji, punctuation and symbols separate tokens and are not indexed.
+
+use std::borrow::Cow;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A token of normalised text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Token<'a> {
+    /// Letters and digits (lower case), e.g. `python3`, `c++`, `n2`.
+    Word(&'a str),
+    /// A run of Japanese, Chinese or Korean characters, e.g. `ソフトウェア`.
+    Cjk(&'a str),
+}
+
+/// True for characters indexed as CJK runs (bigrams): kana, the prolonged
+/// sound mark, iteration marks, CJK ideographs and Hangul syllables. The
+/// katakana middle dot `・` separates, like punctuation.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3005..=0x3007
+        | 0x3041..=0x3096
+        | 0x3099..=0x309F
+        | 0x30A1..=0x30FA
+        | 0x30FC..=0x30FF
+        | 0x31F0..=0x31FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0x20000..=0x3FFFF)
+}
+
+/// Combining marks (and ZWNJ/ZWJ) that continue a word of letters.
+fn is_word_mark(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F
+        | 0x0483..=0x0489
+        | 0x0591..=0x05C7
+        | 0x0610..=0x061A
+        | 0x064B..=0x065F
+        | 0x0670
+        | 0x06D6..=0x06ED
+        | 0x0900..=0x0903
+        | 0x093A..=0x094F
+        | 0x0951..=0x0957
+        | 0x0962..=0x0963
+        | 0x0981..=0x0983
+        | 0x09BC..=0x09D7
+        | 0x0E31
+        | 0x0E34..=0x0E3A
+        | 0x0E47..=0x0E4E
+        | 0x1AB0..=0x1AFF
+        | 0x1DC0..=0x1DFF
+        | 0x200C..=0x200D
+        | 0x20D0..=0x20FF
+        | 0xFE00..=0xFE0F
+        | 0xFE20..=0xFE2F)
+}
+
+/// A character that starts or continues a word.
+fn is_word_start(c: char) -> bool {
+    c.is_alphanumeric() && !is_cjk(c)
+}
+
+/// Characters NFKC maps to themselves and that never combine with what
+/// precedes them, and whose lower case is themselves (or ASCII).
+fn is_stable(c: char) -> bool {
+    c.is_ascii()
+        || matches!(c as u32,
+            0x3001..=0x3002
+            | 0x3005..=0x3007
+            | 0x3008..=0x3011
+            | 0x3041..=0x3096
+            | 0x309D..=0x309E
+            | 0x30A1..=0x30FE
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xAC00..=0xD7A3)
+}
+
+/// NFKC, then lower case: the one spelling both the index and the query use.
+pub fn normalize(text: &str) -> Cow<'_, str> {
+    if text
+        .chars()
+        .all(|c| is_stable(c) && !c.is_ascii_uppercase())
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    // byte index in `text` and length of `out` where the last stable char began
+    let mut last_stable: Option<(usize, usize)> = None;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if is_stable(c) {
+            last_stable = Some((i, out.len()));
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        // a span of unstable characters, starting one character early so a
+        // combining mark composes with its base (カ + ゙ → ガ, e + ́ → é)
+        let (start, keep) = match last_stable {
+            Some((si, so)) if si + text[si..].chars().next().map_or(0, char::len_utf8) == i => {
+                (si, so)
+            }
+            _ => (i, out.len()),
+        };
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = chars.peek() {
+            if is_stable(d) {
+                break;
+            }
+            end = j + d.len_utf8();
+            chars.next();
+        }
+        out.truncate(keep);
+        let span: String = text[start..end].nfkc().collect();
+        out.push_str(&span.to_lowercase());
+        last_stable = None;
+    }
+    Cow::Owned(out)
+}
+
+/// Calls `f` for every token of normalised text, in order.
+pub fn for_each_token<'a>(norm: &'a str, mut f: impl FnMut(Token<'a>)) {
+    let bytes_len = norm.len();
+    let mut it = norm.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if is_cjk(c) {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = it.peek() {
+                if !is_cjk(d) {
+                    break;
+                }
+                end = j + d.len_utf8();
+                it.next();
+            }
+            f(Token::Cjk(&norm[i..end]));
+        } else if is_word_start(c) {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = it.peek() {
+                if !(is_word_start(d) || is_word_mark(d)) {
+                    break;
+                }
+                end = j + d.len_utf8();
+                it.next();
+            }
+            // `c++`, `c#`: a suffix of one or two `+`, or one `#`, before a non-word character
+            let rest = &norm[end..bytes_len];
+            let suffix = if rest.starts_with("++") {
+                2
+            } else if rest.starts_with('+') || rest.starts_with('#') {
+                1
+            } else {
+                0
+            };
+            if suffix > 0
+                && !rest[suffix..]
+                    .chars()
+                    .next()
+                    .is_some_and(|d| is_word_start(d) || d == '+' || d == '#')
+            {
+                for _ in 0..suffix {
+                    it.next();
+                }
+                end += suffix;
+            }
+            f(Token::Word(&norm[i..end]));
+        }
+    }
+}
+
+/// The tokens of normalised text.
+pub fn tokens(norm: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    for_each_token(norm, |t| out.push(t));
+    out
+}
+
+/// The shard key of a word: its first two characters, so that every word
+/// a prefix of two or more characters can match sits in one shard.
+pub fn word_key(word: &str) -> &str {
+    match word.char_indices().nth(2) {
+        Some((i, _)) => &word[..i],
+        None => word,
+    }
+}
+
+/// FNV-1a over code points with a final avalanche (murmur3's fmix32); the
+/// browser computes the same with `Math.imul`.
+pub fn hash(key: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for c in key.chars() {
+        h ^= c as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^= h >> 16;
+    h
+}
+
+/// The shard (of `n`) a key lives in.
+pub fn shard_of(key: &str, n: u32) -> u32 {
+    if n == 0 { 0 } else { hash(key) % n }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<String> {
+        let n = normalize(s);
+        tokens(&n)
+            .into_iter()
+            .map(|t| match t {
+                Token::Word(w) => format!("w:{w}"),
+                Token::Cjk(r) => format!("j:{r}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn kanji_hiragana_katakana_are_one_run() {
+        assert_eq!(toks("日本語を勉強しています"), ["j:日本語を勉強しています"]);
+        assert_eq!(toks("ソフトウェアエンジニア"), ["j:ソフトウェアエンジニア"]);
+        // punctuation and the middle dot end a run
+        assert_eq!(
+            toks("通訳、翻訳。ソフトウェア・エンジニア「現場」"),
+            [
+                "j:通訳",
+                "j:翻訳",
+                "j:ソフトウェア",
+                "j:エンジニア",
+                "j:現場"
+            ]
+        );
+        assert_eq!(toks("々〆ヶー"), ["j:々〆ヶー"]);
+    }
+
+    #[test]
+    fn half_width_kana_becomes_full_width() {
+        assert_eq!(normalize("ｿﾌﾄｳｪｱ"), "ソフトウェア");
+        // the voiced mark composes with its base
+        assert_eq!(normalize("ｶﾞｲﾄﾞ"), "ガイド");
+        assert_eq!(normalize("ﾊﾟｿｺﾝ"), "パソコン");
+        assert_eq!(toks("ｴﾝｼﾞﾆｱ"), ["j:エンジニア"]);
+        // a combining mark after a stable character composes too
+        assert_eq!(normalize("か\u{3099}"), "が");
+        assert_eq!(normalize("Cafe\u{301}"), "café");
+    }
+
+    #[test]
+    fn full_width_latin_and_digits_fold() {
+        assert_eq!(normalize("ＡＢＣ　Ｎ２"), "abc n2");
+        assert_eq!(toks("ＰＹＴＨＯＮ３"), ["w:python3"]);
+        assert_eq!(toks("ＪＬＰＴ　Ｎ２"), ["w:jlpt", "w:n2"]);
+        assert!(matches!(normalize("already normal"), Cow::Borrowed(_)));
+        assert!(matches!(normalize("日本語のテキスト。"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn mixed_latin_and_japanese_split_at_the_script_change() {
+        assert_eq!(toks("Python3年"), ["w:python3", "j:年"]);
+        assert_eq!(toks("ITサポート担当"), ["w:it", "j:サポート担当"]);
+        assert_eq!(
+            toks("Go言語とRustで開発"),
+            ["w:go", "j:言語と", "w:rust", "j:で開発"]
+        );
+        assert_eq!(toks("2026年4月"), ["w:2026", "j:年", "w:4", "j:月"]);
+    }
+
+    #[test]
+    fn programming_language_suffixes_are_kept() {
+        assert_eq!(
+            toks("C++とC#とF#"),
+            ["w:c++", "j:と", "w:c#", "j:と", "w:f#"]
+        );
+        assert_eq!(toks("a+b c# #tag"), ["w:a", "w:b", "w:c#", "w:tag"]);
+        assert_eq!(toks("Notepad++."), ["w:notepad++"]);
+    }
+
+    #[test]
+    fn emoji_and_symbols_separate() {
+        assert_eq!(toks("料理🍜が好き👩‍🍳です"), ["j:料理", "j:が好き", "j:です"]);
+        assert_eq!(toks("🎉🎉"), Vec::<String>::new());
+        assert_eq!(toks("★Python★"), ["w:python"]);
+        assert_eq!(toks(""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn other_scripts_are_words_with_their_marks() {
+        assert_eq!(toks("Ελληνικά Русский"), ["w:ελληνικά", "w:русский"]);
+        // Persian with a zero-width non-joiner inside the word
+        assert_eq!(toks("می\u{200c}خواهم"), ["w:می\u{200c}خواهم"]);
+        assert_eq!(toks("हिन्दी"), ["w:हिन्दी"]);
+        // Hangul syllables are bigram runs like Japanese
+        assert_eq!(toks("한국어 공부"), ["j:한국어", "j:공부"]);
+    }
+
+    #[test]
+    fn compatibility_ideographs_and_circled_digits() {
+        assert_eq!(normalize("①"), "1");
+        assert_eq!(normalize("\u{F900}"), "\u{8C48}");
+        assert_eq!(normalize("㈱"), "(株)");
+    }
+
+    #[test]
+    fn word_keys_and_hash_are_stable() {
+        assert_eq!(word_key("python"), "py");
+        assert_eq!(word_key("c"), "c");
+        assert_eq!(word_key("ελληνικά"), "ελ");
+        // values the JavaScript client must reproduce (see tests/it/search.rs)
+        assert_eq!(hash(""), 2_872_998_923);
+        assert_eq!(hash("py"), hash("py"));
+        assert_ne!(hash("py"), hash("yp"));
+        assert!(shard_of("ソフ", 64) < 64);
+        assert_eq!(shard_of("x", 0), 0);
+    }
+}
