@@ -1,0 +1,787 @@
+// tsunagi search: the in-browser half of src/search (no dependencies, no build step).
+//
+// Loaded only by the search page and the talent directory. It reads the index the
+// build wrote under <lang>/search-index/ (see src/search/mod.rs for the format),
+// fetching the manifest once and then only the shards a query needs. Tokenising
+// mirrors src/search/tokenize.rs exactly: NFKC + lower case; CJK runs matched as
+// exact substrings (bigrams, with positions for 3+ characters); other words by prefix.
+// Everything from the index is inserted with textContent / DOM nodes, never as HTML.
+
+const FORMAT = 1;
+
+// ---------------------------------------------------------------- tokenising
+
+const CJK = /[\u3005-\u3007\u3041-\u3096\u3099-\u309F\u30A1-\u30FA\u30FC-\u30FF\u31F0-\u31FF\u3400-\u4DBF\u4E00-\u9FFF\uAC00-\uD7A3\uF900-\uFAFF\u{20000}-\u{3FFFF}]/u;
+const ALNUM = /[\p{Alphabetic}\p{N}]/u;
+const MARK = /[\u0300-\u036F\u0483-\u0489\u0591-\u05C7\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0900-\u0903\u093A-\u094F\u0951-\u0957\u0962\u0963\u0981-\u0983\u09BC-\u09D7\u0E31\u0E34-\u0E3A\u0E47-\u0E4E\u1AB0-\u1AFF\u1DC0-\u1DFF\u200C\u200D\u20D0-\u20FF\uFE00-\uFE0F\uFE20-\uFE2F]/u;
+
+export const isCjk = ch => CJK.test(ch);
+const isWordStart = ch => ALNUM.test(ch) && !CJK.test(ch);
+
+/** NFKC, then lower case: the spelling the index uses. */
+export const normalize = s => s.normalize('NFKC').toLowerCase();
+
+/** Tokens of normalised text: {word} or {cjk}, in order. */
+export function tokens(norm) {
+  const cps = Array.from(norm);
+  const out = [];
+  for (let i = 0; i < cps.length;) {
+    const c = cps[i];
+    if (isCjk(c)) {
+      let j = i + 1;
+      while (j < cps.length && isCjk(cps[j])) j++;
+      out.push({ cjk: cps.slice(i, j).join('') });
+      i = j;
+    } else if (isWordStart(c)) {
+      let j = i + 1;
+      while (j < cps.length && (isWordStart(cps[j]) || MARK.test(cps[j]))) j++;
+      // c++, c#: one or two '+', or one '#', before a non-word character
+      let suffix = 0;
+      if (cps[j] === '+' && cps[j + 1] === '+') suffix = 2;
+      else if (cps[j] === '+' || cps[j] === '#') suffix = 1;
+      const after = cps[j + suffix];
+      if (suffix && !(after !== undefined && (isWordStart(after) || after === '+' || after === '#'))) j += suffix;
+      out.push({ word: cps.slice(i, j).join('') });
+      i = j;
+    } else i++;
+  }
+  return out;
+}
+
+/** FNV-1a over code points with murmur3's final mix (src/search/tokenize.rs `hash`). */
+export function hash(key) {
+  let h = 0x811c9dc5;
+  for (const ch of key) {
+    h ^= ch.codePointAt(0);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A word's shard key: its first two characters. */
+export const wordKey = w => Array.from(w).slice(0, 2).join('');
+
+// ---------------------------------------------------------------- reading the index
+
+const utf8 = new TextDecoder();
+
+class Reader {
+  constructor(bytes) { this.b = bytes; this.i = 0; }
+  uint() {
+    let v = 0, mul = 1, x;
+    do { x = this.b[this.i++]; v += (x & 0x7f) * mul; mul *= 128; } while (x >= 0x80);
+    return v;
+  }
+  str() { const n = this.uint(); const s = utf8.decode(this.b.subarray(this.i, this.i + n)); this.i += n; return s; }
+  /** Postings: [ids, weights]. */
+  postings() {
+    const n = this.uint();
+    const ids = new Uint32Array(n);
+    let prev = -1;
+    for (let k = 0; k < n; k++) { prev += this.uint() + 1; ids[k] = prev; }
+    const w = this.b.subarray(this.i, this.i + n);
+    this.i += n;
+    return [ids, w];
+  }
+  /** A keyed shard: Map key → payload bytes. */
+  entries() {
+    const m = new Map();
+    for (let n = this.uint(); n > 0; n--) {
+      const k = this.str();
+      const len = this.uint();
+      m.set(k, this.b.subarray(this.i, this.i + len));
+      this.i += len;
+    }
+    return m;
+  }
+}
+
+/** The index of one language: fetches and caches files, counts bytes. */
+export class Index {
+  constructor(dir) {
+    this.dir = dir.endsWith('/') ? dir : dir + '/';
+    this.files = new Map();
+    this.bytes = 0;
+    this.arrived = 0;
+  }
+  async load() {
+    const r = await fetch(this.dir + 'manifest.json', { cache: 'no-cache' });
+    if (!r.ok) throw new Error(`manifest: HTTP ${r.status}`);
+    const text = await r.text();
+    this.bytes += text.length;
+    this.m = JSON.parse(text);
+    if (this.m.format !== FORMAT) throw new Error(`index format ${this.m.format}, expected ${FORMAT}`);
+    return this;
+  }
+  /** A compressed file, inflated (cached, fetched once). */
+  bin(name) {
+    let p = this.files.get(name);
+    if (!p) {
+      p = (async () => {
+        const r = await fetch(`${this.dir}${name}?v=${this.m.version}`);
+        if (!r.ok) throw new Error(`${name}: HTTP ${r.status}`);
+        const raw = await r.arrayBuffer();
+        this.bytes += raw.byteLength;
+        this.arrived = performance.now();
+        const body = new Blob([raw]).stream().pipeThrough(new DecompressionStream('deflate'));
+        return new Uint8Array(await new Response(body).arrayBuffer());
+      })();
+      p.catch(() => this.files.delete(name));
+      this.files.set(name, p);
+    }
+    return p;
+  }
+  keyed(name) { return this.cached(name, b => new Reader(b).entries()); }
+  cached(name, decode) {
+    const key = 'decoded:' + name;
+    let p = this.files.get(key);
+    if (!p) { p = this.bin(name).then(decode); p.catch(() => this.files.delete(key)); this.files.set(key, p); }
+    return p;
+  }
+  termShard(key) { return this.keyed(`t/${hash(key) % this.m.terms}.bin`); }
+  occShard(key) { return this.keyed(`o/${hash(key) % this.m.occs}.bin`); }
+  /** Phrase ids → {text, ids, weights} for each. */
+  async phrases(pids) {
+    const firsts = this.m.phrases;
+    const shards = new Set();
+    for (const p of pids) shards.add(upperBound(firsts, p) - 1);
+    const decoded = await Promise.all([...shards].map(s => this.cached(`p/${s}.bin`, b => {
+      const r = new Reader(b);
+      const list = [];
+      for (let n = r.uint(); n > 0; n--) { const text = r.str(); const [ids, w] = r.postings(); list.push({ text, ids, w }); }
+      return { first: firsts[s], list };
+    })));
+    const out = new Map();
+    for (const d of decoded) for (const p of pids) { const e = d.list[p - d.first]; if (e && p >= d.first) out.set(p, e); }
+    return out;
+  }
+  meta(doc) {
+    const c = Math.floor(doc / this.m.chunk);
+    return this.cached(`d/${c}.bin`, b => JSON.parse(utf8.decode(b))).then(list => list[doc - c * this.m.chunk]);
+  }
+  facets(name) { return this.cached(`f/${name}.bin`, decodeFacets); }
+}
+
+function upperBound(a, v) { let lo = 0, hi = a.length; while (lo < hi) { const m = (lo + hi) >> 1; if (a[m] <= v) lo = m + 1; else hi = m; } return lo; }
+
+function decodeFacets(b) {
+  const r = new Reader(b);
+  const start = r.uint(), count = r.uint();
+  const cols = new Map();
+  for (let n = r.uint(); n > 0; n--) {
+    const name = r.str(), mode = r.uint() === 1 ? 'all' : 'any';
+    const values = [];
+    for (let k = r.uint(); k > 0; k--) values.push({ key: r.str(), label: r.str() });
+    const groups = [];
+    for (let k = r.uint(); k > 0; k--) groups.push({ key: r.str(), label: r.str() });
+    const off = new Uint32Array(count + 1);
+    const vals = [];
+    for (let d = 0; d < count; d++) {
+      off[d] = vals.length;
+      let prev = -1;
+      for (let k = r.uint(); k > 0; k--) { prev += r.uint() + 1; vals.push(prev); }
+    }
+    off[count] = vals.length;
+    cols.set(name, { name, mode, values, groups, start, count, off, vals: Uint16Array.from(vals) });
+  }
+  for (let n = r.uint(); n > 0; n--) {
+    const name = r.str();
+    const labels = new Map();
+    for (let k = r.uint(); k > 0; k--) { const v = unzig(r.uint()); labels.set(v, r.str()); }
+    const vals = new Float64Array(count);
+    let prev = 0;
+    for (let d = 0; d < count; d++) { const x = r.uint(); if (x === 0) vals[d] = NaN; else { prev += unzig(x - 1); vals[d] = prev; } }
+    cols.set(name, { name, num: true, labels, start, count, vals });
+  }
+  return cols;
+}
+const unzig = v => (v % 2 ? -(v + 1) / 2 : v / 2);
+
+/** The value ids of a document in a set column (empty outside its range). */
+function valuesOf(col, doc) {
+  const d = doc - col.start;
+  if (d < 0 || d >= col.count) return col.vals.subarray(0, 0);
+  return col.vals.subarray(col.off[d], col.off[d + 1]);
+}
+function numOf(col, doc) { const d = doc - col.start; return d < 0 || d >= col.count ? NaN : col.vals[d]; }
+
+// ---------------------------------------------------------------- matching
+
+const K1 = 4;
+const sat = w => (w * (K1 + 1)) / (w + K1);
+const PREFIX_FACTOR = 0.7;
+
+/**
+ * Documents matching every token of `query`: Map doc → score, plus the phrases
+ * (text) matched per document, for excerpts. `null` when the query has no tokens.
+ */
+export async function match(index, query) {
+  const toks = tokens(normalize(query));
+  if (!toks.length) return null;
+  const N = Math.max(index.m.docs, 1);
+  const per = await Promise.all(toks.map(t => (t.word !== undefined ? matchWord(index, t.word) : matchCjk(index, t.cjk))));
+  per.sort((a, b) => a.docs.size - b.docs.size);
+  const scores = new Map();
+  const phrases = new Map();
+  const first = per[0];
+  for (const [d, w] of first.docs) scores.set(d, w * idf(N, first.docs.size));
+  for (const t of per.slice(1)) {
+    const f = idf(N, t.docs.size);
+    for (const [d, s] of scores) { const w = t.docs.get(d); if (w === undefined) scores.delete(d); else scores.set(d, s + w * f); }
+  }
+  for (const t of per) for (const [d, texts] of t.phrases || []) if (scores.has(d)) phrases.set(d, (phrases.get(d) || []).concat(texts));
+  return { scores, phrases, tokens: toks };
+}
+const idf = (N, df) => Math.log(1 + (N - df + 0.5) / (df + 0.5));
+
+async function matchWord(index, w) {
+  const shard = await index.termShard(wordKey(w));
+  const docs = new Map();
+  const single = Array.from(w).length < 2;
+  for (const [k, payload] of shard) {
+    if (single ? k !== w : !k.startsWith(w)) continue;
+    if (isCjk(Array.from(k)[0] || '')) continue;
+    const f = k === w ? 1 : PREFIX_FACTOR;
+    const [ids, ws] = new Reader(payload).postings();
+    for (let i = 0; i < ids.length; i++) { const s = sat(ws[i]) * f; if (!(docs.get(ids[i]) >= s)) docs.set(ids[i], s); }
+  }
+  return { docs };
+}
+
+async function matchCjk(index, run) {
+  const cps = Array.from(run);
+  const docs = new Map();
+  if (cps.length === 2) {
+    const payload = (await index.termShard(run)).get(run);
+    if (payload) { const [ids, ws] = new Reader(payload).postings(); for (let i = 0; i < ids.length; i++) docs.set(ids[i], sat(ws[i])); }
+    return { docs };
+  }
+  // phrases containing the run: one character → its phrase list; more → bigrams adjacent by position
+  let counts; // phrase id → occurrences of the run in it
+  if (cps.length === 1) {
+    const payload = (await index.occShard(run)).get(run);
+    counts = new Map();
+    if (payload) { const r = new Reader(payload); let p = -1; for (let n = r.uint(); n > 0; n--) { p += r.uint() + 1; counts.set(p, 1); } }
+  } else {
+    const grams = [];
+    for (let i = 0; i + 1 < cps.length; i++) grams.push(cps[i] + cps[i + 1]);
+    const uniq = [...new Set(grams)];
+    const lists = new Map();
+    await Promise.all(uniq.map(async g => { lists.set(g, readOcc((await index.occShard(g)).get(g))); }));
+    counts = adjacent(grams, lists);
+  }
+  if (!counts.size) return { docs };
+  const phrases = await index.phrases([...counts.keys()]);
+  const texts = new Map();
+  for (const [pid, n] of counts) {
+    const e = phrases.get(pid);
+    if (!e) continue;
+    for (let i = 0; i < e.ids.length; i++) {
+      const d = e.ids[i];
+      docs.set(d, (docs.get(d) || 0) + e.w[i] * n);
+      const t = texts.get(d); if (t) { if (t.length < 3) t.push(e.text); } else texts.set(d, [e.text]);
+    }
+  }
+  for (const [d, w] of docs) docs.set(d, sat(w));
+  return { docs, phrases: texts };
+}
+
+/** Bigram occurrences: Map phrase id → offsets. */
+function readOcc(payload) {
+  const m = new Map();
+  if (!payload) return m;
+  const r = new Reader(payload);
+  let p = -1;
+  for (let n = r.uint(); n > 0; n--) {
+    p += r.uint() + 1;
+    const offs = [];
+    let o = -1;
+    for (let k = r.uint(); k > 0; k--) { o += r.uint() + 1; offs.push(o); }
+    m.set(p, offs);
+  }
+  return m;
+}
+
+/** Phrases where grams[0..k] occur at consecutive offsets: Map phrase → count. */
+export function adjacent(grams, lists) {
+  let rare = 0;
+  for (let i = 1; i < grams.length; i++) if (lists.get(grams[i]).size < lists.get(grams[rare]).size) rare = i;
+  const out = new Map();
+  for (const [p, offs] of lists.get(grams[rare])) {
+    let n = 0;
+    for (const o of offs) {
+      const s = o - rare;
+      if (s < 0) continue;
+      let ok = true;
+      for (let i = 0; i < grams.length && ok; i++) { if (i !== rare) { const l = lists.get(grams[i]).get(p); ok = !!l && l.includes(s + i); } }
+      if (ok) n++;
+    }
+    if (n) out.set(p, n);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- the page
+
+if (typeof document !== 'undefined') {
+  for (const root of document.querySelectorAll('[data-search-index]')) start(root).catch(err => fail(root, err));
+}
+
+function fail(root, err) {
+  root.dataset.state = 'error';
+  const status = root.querySelector('.search-status');
+  if (status) status.textContent = (root._ui && root._ui.search_error) || String(err);
+  console.error('tsunagi search:', err);
+}
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === false || v === null || v === undefined) continue;
+    if (k === 'class') e.className = v; else if (k === 'text') e.textContent = v; else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+}
+const fill = (s, vars) => s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? vars[k] : m));
+
+const PARAMS = ['kind', 'tag', 'job', 'skill', 'region', 'type', 'remote', 'lang'];
+
+async function start(root) {
+  const mode = root.dataset.searchMode === 'talents' ? 'talents' : 'search';
+  const index = await new Index(root.dataset.searchIndex).load();
+  const m = index.m;
+  const ui = (root._ui = m.ui);
+  const t = k => ui[k] || k;
+  const [lo, hi] = mode === 'talents' ? m.kinds.talent : [0, m.docs];
+  const pageSize = mode === 'talents' ? m.paginate : 10;
+
+  // state from the URL
+  const url = new URL(location.href);
+  const state = { q: url.searchParams.get('q') || '', sort: url.searchParams.get('sort') || '', sel: new Map(), avail: url.searchParams.get('avail') || '' };
+  for (const p of PARAMS) for (const v of url.searchParams.getAll(p)) { if (!state.sel.has(p)) state.sel.set(p, new Set()); state.sel.get(p).add(v); }
+
+  // ---- controls
+  let input = root.querySelector('input[type="search"]');
+  const form = root.querySelector('form');
+  const toolbar = el('div', { class: 'search-toolbar' });
+  if (!input) {
+    const id = 'q-' + mode;
+    const f = el('form', { class: 'search-form', role: 'search' },
+      el('label', { for: id, text: t('search_filter_label') }),
+      el('input', { type: 'search', id, name: 'q', autocomplete: 'off' }));
+    toolbar.append(f);
+    input = f.querySelector('input');
+    f.addEventListener('submit', e => e.preventDefault());
+  } else if (form) {
+    form.addEventListener('submit', e => { e.preventDefault(); run(0); });
+  }
+  input.value = state.q;
+  const sortOptions = mode === 'talents' ? ['relevance', 'verified', 'availability'] : ['relevance', 'newest'];
+  const sortId = 'sort-' + mode;
+  const sortSelect = el('select', { id: sortId });
+  for (const s of sortOptions) sortSelect.append(el('option', { value: s, text: t('sort_' + s) }));
+  toolbar.append(el('div', { class: 'search-sort' }, el('label', { for: sortId, text: t('search_sort') }), sortSelect));
+  const status = el('p', { class: 'search-status', role: 'status' });
+  const list = el('ol', { class: 'cards search-results', 'aria-label': t('search_results_label') });
+  const more = el('button', { type: 'button', class: 'search-more', hidden: true, text: t('search_more') });
+  const results = root.querySelector('.search-results-region') || root;
+  const panel = el('div', { class: 'search-facets' });
+
+  // the talent directory: the static list and links stay for readers without JavaScript
+  let facetsBox;
+  let facetFile = null;
+  if (mode === 'talents') {
+    facetFile = 'talent';
+    facetsBox = root.querySelector('.facets') || results;
+    results.prepend(toolbar);
+  } else {
+    const details = el('details', { class: 'search-filters' }, el('summary', { text: t('filters') }), panel);
+    details.open = state.sel.size > 0;
+    details.addEventListener('toggle', () => { if (details.open) run(); });
+    toolbar.append(details);
+    (form || input).after(toolbar);
+    facetFile = 'all';
+  }
+  results.append(status, list, more);
+
+  // facet columns are fetched only when shown or needed: the talent directory, an open
+  // filter panel, a filter in the URL, or sorting a query's results by date
+  const wantFacets = () => mode === 'talents' || state.sel.size > 0 || !!state.avail || panel.closest('details').open
+    || (!!state.q.trim() && effectiveSort() === 'newest');
+  const effectiveSort = () => {
+    const s = sortOptions.includes(state.sort) ? state.sort : '';
+    if (s && (s !== 'relevance' || state.q.trim())) return s;
+    return state.q.trim() ? 'relevance' : sortOptions[1];
+  };
+
+  let cols = null;
+  let controls = null;
+  async function ensureFacets() {
+    if (cols) return cols;
+    cols = await index.facets(facetFile);
+    controls = buildControls(cols, mode, state, t, () => { writeUrl(); run(); });
+    if (mode === 'talents') {
+      facetsBox.replaceChildren(el('h2', { class: 'visually-hidden', text: t('filters') }), controls.node);
+    } else panel.append(controls.node);
+    return cols;
+  }
+
+  function writeUrl() {
+    const u = new URL(location.href);
+    for (const p of ['q', 'sort', 'avail', ...PARAMS]) u.searchParams.delete(p);
+    if (state.q.trim()) u.searchParams.set('q', state.q.trim());
+    if (state.sort) u.searchParams.set('sort', state.sort);
+    for (const p of PARAMS) for (const v of state.sel.get(p) || []) u.searchParams.append(p, v);
+    if (state.avail) u.searchParams.set('avail', state.avail);
+    history.replaceState(null, '', u.pathname + u.search + u.hash);
+  }
+
+  let seq = 0;
+  let shown = [];
+  let order = [];
+  let current = null;
+  let statics = mode === 'talents' ? [...root.querySelectorAll('[data-search-static]')] : [];
+  async function run(delay = 0) {
+    const my = ++seq;
+    if (delay) { await new Promise(r => setTimeout(r, delay)); if (my !== seq) return; }
+    root.dataset.state = 'loading';
+    const started = performance.now();
+    const q = state.q.trim();
+    const [found] = await Promise.all([q ? match(index, q) : null, wantFacets() ? ensureFacets() : null]);
+    if (my !== seq) return;
+    // candidates in scope, then filters (which also recount every facet value)
+    let docs = [];
+    if (found) { for (const d of found.scores.keys()) if (d >= lo && d < hi) docs.push(d); }
+    else for (let d = lo; d < hi; d++) docs.push(d);
+    if (controls) docs = controls.filter(docs);
+    for (const s of statics) s.hidden = true;
+    statics = [];
+    const idle = mode === 'search' && !found && !state.sel.size && !state.avail;
+    if (idle) {
+      list.replaceChildren(); more.hidden = true; status.textContent = '';
+      return done(q, 0);
+    }
+    const sort = effectiveSort();
+    sortSelect.value = sort;
+    sortDocs(docs, sort, found, cols);
+    order = docs;
+    current = found;
+    status.textContent = docs.length ? fill(t(mode === 'talents' ? 'talent_count' : 'search_count'), { n: docs.length }) : t('search_none');
+    shown = [];
+    list.replaceChildren();
+    await showMore(my, false);
+    if (my !== seq) return;
+    // for benchmarks: from the last index file arriving (or the start, if all were cached)
+    // to the results being in the page
+    performance.measure('tsunagi-search-ready', { start: Math.max(started, index.arrived), end: performance.now() });
+    done(q, docs.length);
+  }
+  // the page's state for scripts and tests: the query shown, how many results, runs completed
+  function done(q, n) {
+    root.dataset.query = q;
+    root.dataset.count = String(n);
+    root.dataset.runs = String((Number(root.dataset.runs) || 0) + 1);
+    root.dataset.state = 'ready';
+  }
+
+  async function showMore(my, focus) {
+    const next = order.slice(shown.length, shown.length + pageSize);
+    const metas = await Promise.all(next.map(d => index.meta(d)));
+    if (my !== seq) return;
+    const marks = current ? current.tokens : [];
+    const items = metas.map((meta, i) => resultItem(meta, marks, current && current.phrases.get(next[i]), t, mode));
+    list.append(...items);
+    shown = shown.concat(next);
+    root.dataset.shown = String(shown.length);
+    more.hidden = shown.length >= order.length;
+    if (focus && items[0]) items[0].querySelector('a').focus();
+  }
+  more.addEventListener('click', () => { const my = seq; showMore(my, true); });
+
+  input.addEventListener('input', () => { state.q = input.value; writeUrl(); run(120); });
+  input.addEventListener('keydown', e => {
+    if (e.key === 'ArrowDown') { const a = list.querySelector('a'); if (a) { e.preventDefault(); a.focus(); } }
+    else if (e.key === 'Escape' && input.value) { e.preventDefault(); input.value = ''; state.q = ''; writeUrl(); run(); }
+  });
+  list.addEventListener('keydown', e => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const links = [...list.querySelectorAll('.card-title a')];
+    const i = links.indexOf(document.activeElement);
+    if (i < 0) return;
+    e.preventDefault();
+    if (e.key === 'ArrowDown' && i + 1 < links.length) links[i + 1].focus();
+    else if (e.key === 'ArrowUp') (i > 0 ? links[i - 1] : input).focus();
+  });
+  sortSelect.addEventListener('change', () => { state.sort = sortSelect.value; writeUrl(); run(); });
+
+  await run();
+}
+
+function sortDocs(docs, sort, found, cols) {
+  const byId = (a, b) => a - b;
+  if (sort === 'relevance' && found) {
+    const s = found.scores;
+    docs.sort((a, b) => s.get(b) - s.get(a) || a - b);
+  } else if (sort === 'newest' && cols && cols.get('date')) {
+    const c = cols.get('date');
+    const key = d => { const v = numOf(c, d); return Number.isNaN(v) ? -Infinity : v; };
+    docs.sort((a, b) => key(b) - key(a) || a - b);
+  } else if (sort === 'availability' && cols && cols.get('avail')) {
+    const c = cols.get('avail');
+    const key = d => { const v = numOf(c, d); return Number.isNaN(v) ? Infinity : v; };
+    docs.sort((a, b) => key(a) - key(b) || a - b);
+  } else docs.sort(byId); // document order: talents newest review first, then newest pages
+}
+
+// ---------------------------------------------------------------- facets
+
+const LEVELS = { native: 100, N1: 15, N2: 14, N3: 13, N4: 12, N5: 11, C2: 6, C1: 5, B2: 4, B1: 3, A2: 2, A1: 1 };
+const scale = l => (l === 'native' ? 'native' : /^N\d$/.test(l) ? 'jlpt' : /^[ABC]\d$/.test(l) ? 'cefr' : 'any');
+/** Does `have` satisfy the requirement `want` (same scale, same or better; native satisfies all)? */
+export function levelOk(have, want) {
+  if (!want || want === 'any') return true;
+  if (have === 'native') return true;
+  return scale(have) === scale(want) && (LEVELS[have] || 0) >= (LEVELS[want] || 0);
+}
+
+/** The facet controls and the filter/count logic of one page. */
+function buildControls(cols, mode, state, t, changed) {
+  const node = el('div', { class: 'facet-groups' });
+  // a group filters on one facet (or one language); prepare() → test(doc), or null when inactive
+  const groups = [];
+  const updaters = [];
+  let uid = 0;
+  const names = mode === 'talents' ? ['job', 'skill', 'lang', 'region', 'type', 'remote', 'avail', 'tag'] : ['kind', 'tag'];
+  const legend = { kind: 'search_kind', tag: 'taxonomy_tags', job: 'desired_roles', skill: 'skills', lang: 'languages', region: 'regions', type: 'employment_types', remote: 'remote', avail: 'available_from' };
+  const sel = name => state.sel.get(name) || new Set();
+  const setSel = (name, set) => { if (set.size) state.sel.set(name, set); else state.sel.delete(name); };
+
+  for (const name of names) {
+    const col = cols.get(name);
+    if (!col || (!col.num && !col.values.length) || (col.num && !col.labels.size)) continue;
+    const fs = el('fieldset', { class: `facet facet-${name}` }, el('legend', { text: t(legend[name]) }));
+    node.append(fs);
+    if (name === 'lang') langControls(col, fs);
+    else if (col.num) availControls(col, fs);
+    else setControls(name, col, fs);
+  }
+
+  function setControls(name, col, fs) {
+    const ul = el('ul');
+    fs.append(ul);
+    const boxes = col.values.map((v, i) => {
+      const id = `f-${name}-${uid++}`;
+      const count = el('span', { class: 'count' });
+      const box = el('input', { type: 'checkbox', id, name, value: v.key });
+      box.checked = sel(name).has(v.key);
+      box.addEventListener('change', () => {
+        const s = new Set(sel(name));
+        if (box.checked) s.add(v.key); else s.delete(v.key);
+        setSel(name, s);
+        changed();
+      });
+      ul.append(el('li', null, box, el('label', { for: id }, v.label + ' ', count)));
+      return { i, count };
+    });
+    const gi = groups.length;
+    groups.push({
+      prepare: () => {
+        const s = sel(name);
+        const want = col.values.map((v, i) => (s.has(v.key) ? i : -1)).filter(i => i >= 0);
+        if (!want.length) return null;
+        return col.mode === 'all'
+          ? doc => { const have = valuesOf(col, doc); return want.every(i => have.includes(i)); }
+          : doc => { const have = valuesOf(col, doc); return want.some(i => have.includes(i)); };
+      },
+    });
+    updaters.push(eligible => {
+      const n = new Uint32Array(col.values.length);
+      for (const d of eligible(gi, col.mode === 'any')) for (const v of valuesOf(col, d)) n[v]++;
+      for (const b of boxes) b.count.textContent = `(${n[b.i]})`;
+    });
+  }
+
+  function langControls(col, fs) {
+    const groupOf = col.values.map(v => v.key.split(':')[0]);
+    const levelOfValue = col.values.map(v => v.key.split(':')[1] || 'any');
+    const current = () => { const m = new Map(); for (const v of sel('lang')) { const [g, l] = v.split(':'); m.set(g, l || 'any'); } return m; };
+    const ul = el('ul', { class: 'facet-levels' });
+    fs.append(ul);
+    for (const g of col.groups) {
+      const id = `f-lang-${uid++}`;
+      const select = el('select', { id });
+      const mine = col.values.map((v, i) => i).filter(i => groupOf[i] === g.key);
+      const levels = [...new Set(mine.map(i => levelOfValue[i]))].filter(l => l !== 'any').sort((a, b) => LEVELS[b] - LEVELS[a]);
+      const opts = [{ value: '', text: t('search_any') }, { value: 'any', text: t('search_level_any') }];
+      for (const l of levels) {
+        const label = col.values[mine.find(i => levelOfValue[i] === l)].label;
+        opts.push({ value: l, text: l === 'native' || l === 'N1' || l === 'C2' ? label : fill(t('search_level_or_better'), { level: label }) });
+      }
+      const optionEls = opts.map(o => el('option', { value: o.value, text: o.text }));
+      select.append(...optionEls);
+      select.value = current().get(g.key) || '';
+      select.addEventListener('change', () => {
+        const s = new Set([...sel('lang')].filter(v => v.split(':')[0] !== g.key));
+        if (select.value) s.add(select.value === 'any' ? g.key : `${g.key}:${select.value}`);
+        setSel('lang', s);
+        changed();
+      });
+      ul.append(el('li', null, el('label', { for: id, text: g.label }), select));
+      const levelsOf = doc => { const have = []; for (const v of valuesOf(col, doc)) if (groupOf[v] === g.key) have.push(levelOfValue[v]); return have; };
+      const gi = groups.length;
+      groups.push({
+        prepare: () => {
+          const want = current().get(g.key);
+          if (!want) return null;
+          return doc => levelsOf(doc).some(h => levelOk(h, want));
+        },
+      });
+      updaters.push(eligible => {
+        const n = new Array(opts.length).fill(0);
+        for (const d of eligible(gi, true)) {
+          const have = levelsOf(d);
+          if (!have.length) continue;
+          for (let k = 1; k < opts.length; k++) if (have.some(h => levelOk(h, opts[k].value))) n[k]++;
+        }
+        optionEls.forEach((o, k) => { o.textContent = k ? `${opts[k].text} (${n[k]})` : opts[k].text; });
+      });
+    }
+  }
+
+  function availControls(col, fs) {
+    const id = `f-avail-${uid++}`;
+    const select = el('select', { id });
+    const months = [...col.labels.keys()].sort((a, b) => a - b);
+    const opts = [{ value: '', text: t('search_any') }].concat(months.map(mo => ({ value: monthKey(mo), month: mo, text: fill(t('search_available_by'), { date: col.labels.get(mo) }) })));
+    const optionEls = opts.map(o => el('option', { value: o.value, text: o.text }));
+    select.append(...optionEls);
+    select.value = state.avail;
+    if (select.value !== state.avail) state.avail = '';
+    select.addEventListener('change', () => { state.avail = select.value; changed(); });
+    fs.append(el('label', { for: id, class: 'visually-hidden', text: t('available_from') }), select);
+    const gi = groups.length;
+    groups.push({
+      prepare: () => {
+        const o = opts.find(x => x.value === state.avail);
+        if (!o || o.month === undefined) return null;
+        return doc => numOf(col, doc) <= o.month;
+      },
+    });
+    updaters.push(eligible => {
+      const vals = [];
+      for (const d of eligible(gi, true)) { const v = numOf(col, d); if (!Number.isNaN(v)) vals.push(v); }
+      vals.sort((a, b) => a - b);
+      optionEls.forEach((o, k) => { if (k) o.textContent = `${opts[k].text} (${upperBound(vals, opts[k].month)})`; });
+    });
+  }
+
+  return {
+    node,
+    /** Documents passing every active filter; recounts every value (a value of an "any"
+     *  facet counts the documents that would match if it were added to the selection). */
+    filter(docs) {
+      const tests = groups.map(g => g.prepare());
+      const fails = new Uint8Array(docs.length);
+      const failed = new Int16Array(docs.length).fill(-1);
+      const out = [];
+      for (let k = 0; k < docs.length; k++) {
+        for (let gi = 0; gi < tests.length && fails[k] < 2; gi++) {
+          if (tests[gi] && !tests[gi](docs[k])) { fails[k]++; failed[k] = gi; }
+        }
+        if (!fails[k]) out.push(docs[k]);
+      }
+      const eligible = function* (gi, disjunctive) {
+        for (let k = 0; k < docs.length; k++) if (fails[k] === 0 || (disjunctive && fails[k] === 1 && failed[k] === gi)) yield docs[k];
+      };
+      for (const u of updaters) u(eligible);
+      return out;
+    },
+  };
+}
+
+function monthKey(m) { const y = Math.floor(m / 12); return `${String(y).padStart(4, '0')}-${String((m % 12) + 1).padStart(2, '0')}`; }
+
+// ---------------------------------------------------------------- results
+
+function resultItem(meta, toks, phrases, t, mode) {
+  const li = el('li', { class: `card card-${meta.k}` });
+  const a = el('a', { href: /^(\/|https?:)/.test(meta.u) ? meta.u : '#' });
+  highlight(a, meta.t, toks);
+  li.append(el('h2', { class: 'card-title' }, a));
+  if (meta.k === 'talent') {
+    if (meta.h) { const p = el('p', { class: 'card-headline' }); highlight(p, meta.h, toks); li.append(p); }
+    if (meta.sk && meta.sk.length) {
+      const ul = el('ul', { class: 'chips', 'aria-label': t('skills') });
+      for (const s of meta.sk.slice(0, 6)) { const c = el('li'); highlight(c, s, toks); ul.append(c); }
+      li.append(ul);
+    }
+    const dl = el('dl', { class: 'card-facts' });
+    const fact = (k, v) => { if (v) dl.append(el('div', null, el('dt', { text: t(k) }), el('dd', { text: v }))); };
+    fact('languages', (meta.la || []).join(' / '));
+    fact('regions', (meta.r || []).join('、'));
+    fact('available_from', meta.a);
+    if (dl.childNodes.length) li.append(dl);
+  } else {
+    const m = el('p', { class: 'card-meta' });
+    if (mode === 'search') m.append(el('span', { class: 'card-kind', text: t('search_kind_' + meta.k) }));
+    if (meta.d) { if (m.childNodes.length) m.append(' · '); m.append(el('time', { datetime: meta.dt, text: meta.d })); }
+    if (meta.se) m.append(` · ${meta.se}${meta.n ? ' ' + fill(t('session_number'), { n: meta.n }) : ''}`);
+    if (m.childNodes.length) li.append(m);
+  }
+  const summary = meta.s || '';
+  const inSummary = toks.length && ranges(summary, toks).length;
+  const excerpt = inSummary || !phrases || !phrases.length ? summary : `…${phrases[0]}…`;
+  if (excerpt && (meta.k !== 'talent' || inSummary || (phrases && phrases.length))) {
+    const p = el('p', { class: 'card-summary' });
+    highlight(p, excerpt, toks);
+    li.append(p);
+  }
+  return li;
+}
+
+/** Ranges [start, end) of `text` (original indices) matching query tokens. */
+export function ranges(text, toks) {
+  let norm = '';
+  const map = [];
+  for (let i = 0; i < text.length;) {
+    const ch = String.fromCodePoint(text.codePointAt(i));
+    const n = normalize(ch);
+    for (let k = 0; k < n.length; k++) map.push(i);
+    norm += n;
+    i += ch.length;
+  }
+  map.push(text.length);
+  const out = [];
+  for (const tk of toks) {
+    const needle = tk.word !== undefined ? tk.word : tk.cjk;
+    if (!needle) continue;
+    for (let at = norm.indexOf(needle); at >= 0; at = norm.indexOf(needle, at + 1)) {
+      if (tk.word !== undefined && at > 0) {
+        const before = Array.from(norm.slice(0, at)).pop();
+        if (isWordStart(before) || MARK.test(before)) continue;
+      }
+      out.push([map[at], map[at + needle.length]]);
+    }
+  }
+  out.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+  const merged = [];
+  for (const r of out) { const l = merged[merged.length - 1]; if (l && r[0] <= l[1]) l[1] = Math.max(l[1], r[1]); else merged.push(r.slice()); }
+  return merged;
+}
+
+/** Appends `text` to `node` as text, with matches wrapped in <mark>. */
+function highlight(node, text, toks) {
+  let at = 0;
+  for (const [s, e] of toks && toks.length ? ranges(text, toks) : []) {
+    if (s > at) node.append(text.slice(at, s));
+    node.append(el('mark', { text: text.slice(s, e) }));
+    at = e;
+  }
+  if (at < text.length) node.append(text.slice(at));
+}
