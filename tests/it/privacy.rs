@@ -63,7 +63,7 @@ fn jpeg_with_gps() -> Vec<u8> {
     out
 }
 
-fn canary_site() -> TempSite {
+pub(crate) fn canary_site() -> TempSite {
     let site = TempSite::from_fixture("sites/canary");
     let jpeg = jpeg_with_gps();
     // the fixture image really carries GPS data and the marker
@@ -82,7 +82,9 @@ fn canary_site() -> TempSite {
     site
 }
 
-/// Every output file that contains `marker`, with its path.
+/// Every output file that contains `marker`, with its path. Search index
+/// files are compressed, so they are read inflated (their words are also
+/// checked against the published pages in `search.rs`).
 fn files_containing(
     tree: &std::collections::BTreeMap<String, Vec<u8>>,
     marker: &str,
@@ -90,6 +92,13 @@ fn files_containing(
     let needle = marker.as_bytes();
     let mut hits = Vec::new();
     for (path, bytes) in tree {
+        let inflated;
+        let bytes = if path.contains("search-index/") && path.ends_with(".bin") {
+            inflated = crate::search::inflate(bytes);
+            &inflated
+        } else {
+            bytes
+        };
         if path.contains(marker) || bytes.windows(needle.len()).any(|w| w == needle) {
             hits.push(path.clone());
         }
@@ -114,8 +123,15 @@ fn no_canary_in_any_byte_of_either_audience() {
             hits.is_empty(),
             "{audience} build leaks CANARY markers in: {hits:?}"
         );
-        // what is published is really there (the test would be blind otherwise)
+        // what is published is really there (the test would be blind otherwise),
+        // in the search index too
         assert!(!files_containing(&tree, "Published-Person").is_empty());
+        assert!(
+            files_containing(&tree, "Published-Person")
+                .iter()
+                .any(|p| p.starts_with("search-index/d/")),
+            "the search index's metadata is read"
+        );
         assert!(
             !files_containing(&tree, "Hobby-In-Scope").is_empty(),
             "an in-scope site-declared optional field is published"

@@ -1,0 +1,1059 @@
+//! Search and browse (issue #4): the index every build writes, and the
+//! client (`search.js`) driven in headless Chromium.
+//!
+//! `tests/fixtures/sites/search` has Japanese and English talents, stories,
+//! a report and a page; one talent is withheld (its words are unique:
+//! ゼブラフィッシュ, Zebrafishwhisperer, Cobolzebra), one story's title is
+//! `<script>…`. It is built for `https://example.org/jobs/` and served under
+//! `/jobs/`, so every URL the client makes must carry the sub-path.
+//! Browser scenarios print what the page shows; the assertions here compare
+//! exact result lists.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use tsunagi::search::tokenize::{self, Token};
+
+use crate::browser::node;
+use crate::harness::*;
+
+const TODAY: &str = "2026-06-01";
+
+/// The search fixture built into `<tmp>/out/jobs`.
+fn fixture_site() -> (TempSite, PathBuf) {
+    let site = TempSite::from_fixture("sites/search");
+    let out = site.path().join("out/jobs");
+    site.build(TODAY, &["--output", &out.to_string_lossy()]);
+    (site, out)
+}
+
+pub fn inflate(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    flate2::read::ZlibDecoder::new(bytes)
+        .read_to_end(&mut out)
+        .expect("index files are zlib streams");
+    out
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Reader<'_> {
+    fn uint(&mut self) -> u64 {
+        let (mut v, mut shift) = (0u64, 0);
+        loop {
+            let x = self.b[self.i];
+            self.i += 1;
+            v |= ((x & 0x7f) as u64) << shift;
+            if x < 0x80 {
+                return v;
+            }
+            shift += 7;
+        }
+    }
+    fn str(&mut self) -> String {
+        let n = self.uint() as usize;
+        let s = String::from_utf8(self.b[self.i..self.i + n].to_vec()).expect("utf-8");
+        self.i += n;
+        s
+    }
+    fn skip(&mut self, n: usize) {
+        self.i += n;
+    }
+}
+
+/// What an index holds, decoded independently of the client.
+#[derive(Default)]
+struct Dump {
+    manifest: Value,
+    /// Keys of term shards (bigrams, words) and occurrence shards (bigrams, characters).
+    keys: BTreeSet<String>,
+    /// Texts of phrase shards.
+    phrases: Vec<String>,
+    /// Metadata of every document, in document order.
+    meta: Vec<Value>,
+    /// Facet value keys and labels, and number labels.
+    facet_values: Vec<String>,
+}
+
+fn dump(index_dir: &Path) -> Dump {
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(index_dir.join("manifest.json")).expect("manifest"))
+            .expect("manifest is JSON");
+    let mut d = Dump {
+        manifest,
+        ..Dump::default()
+    };
+    let read = |rel: String| inflate(&std::fs::read(index_dir.join(&rel)).expect(&rel));
+    let keyed = |bytes: &[u8], keys: &mut BTreeSet<String>| {
+        let mut r = Reader { b: bytes, i: 0 };
+        for _ in 0..r.uint() {
+            keys.insert(r.str());
+            let n = r.uint() as usize;
+            r.skip(n);
+        }
+    };
+    for i in 0..d.manifest["terms"].as_u64().expect("terms") {
+        keyed(&read(format!("t/{i}.bin")), &mut d.keys);
+    }
+    for i in 0..d.manifest["occs"].as_u64().expect("occs") {
+        keyed(&read(format!("o/{i}.bin")), &mut d.keys);
+    }
+    for i in 0..d.manifest["phrases"].as_array().expect("phrases").len() {
+        let b = read(format!("p/{i}.bin"));
+        let mut r = Reader { b: &b, i: 0 };
+        for _ in 0..r.uint() {
+            d.phrases.push(r.str());
+            let n = r.uint() as usize;
+            for _ in 0..n {
+                r.uint();
+            }
+            r.skip(n);
+        }
+    }
+    let docs = d.manifest["docs"].as_u64().expect("docs") as usize;
+    let chunk = d.manifest["chunk"].as_u64().expect("chunk") as usize;
+    for c in 0..docs.div_ceil(chunk) {
+        let v: Value = serde_json::from_slice(&read(format!("d/{c}.bin"))).expect("metadata JSON");
+        d.meta.extend(v.as_array().expect("array").iter().cloned());
+    }
+    for f in ["all", "talent"] {
+        let b = read(format!("f/{f}.bin"));
+        let mut r = Reader { b: &b, i: 0 };
+        let (_start, count) = (r.uint(), r.uint());
+        for _ in 0..r.uint() {
+            r.str();
+            r.uint();
+            for _ in 0..r.uint() * 2 {
+                d.facet_values.push(r.str());
+            }
+            for _ in 0..r.uint() * 2 {
+                d.facet_values.push(r.str());
+            }
+            for _ in 0..count {
+                for _ in 0..r.uint() {
+                    r.uint();
+                }
+            }
+        }
+        for _ in 0..r.uint() {
+            r.str();
+            for _ in 0..r.uint() {
+                r.uint();
+                d.facet_values.push(r.str());
+            }
+            for _ in 0..count {
+                r.uint();
+            }
+        }
+    }
+    d
+}
+
+/// Runs a browser scenario; returns its RESULT lines by label.
+fn scenario(out: &Path, steps: Value) -> BTreeMap<String, Value> {
+    let o = node(
+        "search-e2e.mjs",
+        &[&out.to_string_lossy(), "/jobs/", &steps.to_string()],
+    );
+    let text = text(&o);
+    assert!(o.status.success(), "browser scenario failed:\n{text}");
+    let mut results = BTreeMap::new();
+    for line in text.lines() {
+        if let Some(j) = line.strip_prefix("RESULT ") {
+            let v: Value = serde_json::from_str(j).expect("RESULT is JSON");
+            let label = v["label"].as_str().expect("label").to_string();
+            results.insert(label, v);
+        }
+    }
+    results
+}
+
+/// `[title, url]` of each result.
+fn items(r: &Value) -> Vec<(String, String)> {
+    r["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no items in {r}"))
+        .iter()
+        .map(|i| {
+            (
+                i["title"].as_str().unwrap_or_default().to_string(),
+                i["url"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn urls(r: &Value) -> Vec<String> {
+    items(r).into_iter().map(|(_, u)| u).collect()
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|x| x.as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+const PY: &str = "/jobs/talents/t-py/";
+const GO: &str = "/jobs/talents/t-go/";
+const DESIGN: &str = "/jobs/talents/t-design/";
+const NURSE: &str = "/jobs/talents/t-nurse/";
+const CHEF: &str = "/jobs/talents/t-chef/";
+const SAMIR: &str = "/jobs/stories/meet-samir/";
+const XSS: &str = "/jobs/stories/script-title/";
+const KITCHEN: &str = "/jobs/stories/kitchen/";
+const SCHOOL: &str = "/jobs/reports/school-1/";
+
+// ------------------------------------------------------------------ the index
+
+#[test]
+fn every_language_gets_an_index_of_what_it_publishes() {
+    let (_site, out) = fixture_site();
+    let ja = dump(&out.join("search-index"));
+    let en = dump(&out.join("en/search-index"));
+    assert_eq!(ja.manifest["lang"], "ja");
+    assert_eq!(
+        ja.manifest["docs"], 10,
+        "5 talents, 3 stories, 1 report, 1 page"
+    );
+    assert_eq!(ja.manifest["kinds"]["talent"], json!([0, 5]));
+    assert_eq!(ja.manifest["kinds"]["story"], json!([5, 8]));
+    assert_eq!(ja.manifest["kinds"]["report"], json!([8, 9]));
+    assert_eq!(ja.manifest["kinds"]["page"], json!([9, 10]));
+    assert_eq!(ja.manifest["paginate"], 3);
+    // talents come first, newest review first, as the directory lists them
+    let ja_urls: Vec<&str> = ja
+        .meta
+        .iter()
+        .map(|m| m["u"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        ja_urls,
+        [
+            PY,
+            GO,
+            DESIGN,
+            NURSE,
+            CHEF,
+            XSS,
+            SAMIR,
+            KITCHEN,
+            SCHOOL,
+            "/jobs/about/"
+        ]
+    );
+    assert_eq!(ja.meta[0]["t"], "サミールさん");
+    assert_eq!(ja.meta[0]["h"], "バックエンドエンジニア（Python / Django）");
+    assert_eq!(ja.meta[0]["a"], "2026年4月");
+    // a talent is in every language, with that language's name and headline
+    assert_eq!(en.manifest["docs"], 5);
+    assert_eq!(en.meta[0]["u"], "/jobs/en/talents/t-py/");
+    assert_eq!(en.meta[0]["t"], "Samir");
+    assert_eq!(en.meta[0]["h"], "Backend engineer (Python / Django)");
+    assert!(en.keys.contains("olena") && !ja.keys.contains("olena"));
+    assert!(ja.keys.contains("ソフ") && ja.keys.contains("python"));
+    // the UI strings of the language ride along
+    assert_eq!(ja.manifest["ui"]["search_count"], "{n}件見つかりました");
+    assert_eq!(en.manifest["ui"]["search_count"], "Results: {n}");
+}
+
+#[test]
+fn a_withheld_talent_leaves_no_trace_in_the_index() {
+    let (_site, out) = fixture_site();
+    for dir in ["search-index", "en/search-index"] {
+        let d = dump(&out.join(dir));
+        let everything = format!(
+            "{:?}{:?}{:?}{:?}",
+            d.keys, d.phrases, d.meta, d.facet_values
+        )
+        .to_lowercase();
+        for word in [
+            "zebra",
+            "ゼブ",
+            "ブラ",
+            "熱帯",
+            "合言",
+            "水槽",
+            "番人",
+            "t-withheld",
+            "北海道",
+        ] {
+            assert!(!everything.contains(word), "{word} found in {dir}");
+        }
+    }
+    // and the raw files hold none of it either (nothing in the index is plain text)
+    for (path, bytes) in read_tree(&out) {
+        if path.contains("search-index/") && path.ends_with(".bin") {
+            let s = String::from_utf8_lossy(&inflate(&bytes)).to_lowercase();
+            assert!(!s.contains("zebra") && !s.contains("ゼブラ"), "{path}");
+        }
+    }
+}
+
+/// Every key the index holds (word, bigram, character) and every phrase
+/// occurs in the text of some published HTML page: the index says nothing
+/// the pages do not.
+fn assert_index_is_published_text(out: &Path) {
+    let tree = read_tree(out);
+    let mut published = String::new();
+    for (path, bytes) in &tree {
+        if path.ends_with(".html") {
+            let html = String::from_utf8_lossy(bytes)
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#x27;", "'")
+                .replace("&amp;", "&");
+            published.push_str(&tokenize::normalize(&html));
+            published.push('\n');
+        }
+    }
+    let mut checked = 0;
+    for (path, _) in tree
+        .iter()
+        .filter(|(p, _)| p.ends_with("search-index/manifest.json"))
+    {
+        let dir = out.join(path.trim_end_matches("manifest.json"));
+        let d = dump(&dir);
+        for k in d.keys.iter().chain(d.phrases.iter()) {
+            assert!(
+                published.contains(k.as_str()),
+                "{k:?} in {path} is on no page"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "the index was read ({checked} keys)");
+}
+
+#[test]
+fn the_index_holds_only_text_the_pages_publish() {
+    let (_site, out) = fixture_site();
+    assert_index_is_published_text(&out);
+}
+
+#[test]
+fn the_index_of_the_canary_site_holds_only_published_text() {
+    let site = crate::privacy::canary_site();
+    for audience in ["public", "companies"] {
+        let _ = std::fs::remove_dir_all(site.public());
+        site.build(TODAY, &["--audience", audience]);
+        assert_index_is_published_text(&site.public());
+        let d = dump(&site.public().join("search-index"));
+        let all = format!("{:?}{:?}{:?}", d.keys, d.meta, d.facet_values);
+        assert!(
+            all.contains("published-person"),
+            "what is published is indexed"
+        );
+        // site-declared optional fields live in `extra`, which is never indexed
+        assert!(
+            !all.to_lowercase().contains("hobby-in-scope") && !d.keys.contains("visible"),
+            "extra is not indexed"
+        );
+    }
+}
+
+#[test]
+fn the_index_is_byte_identical_from_run_to_run() {
+    let (_a, first) = fixture_site();
+    let (_b, second) = fixture_site();
+    let pick = |out: &Path| -> BTreeMap<String, Vec<u8>> {
+        read_tree(out)
+            .into_iter()
+            .filter(|(k, _)| k.contains("search-index/"))
+            .collect()
+    };
+    let (a, b) = (pick(&first), pick(&second));
+    assert!(a.len() > 10);
+    assert_eq!(a, b);
+}
+
+// ------------------------------------------------------------------ without JavaScript
+
+#[test]
+fn without_javascript_the_directory_and_term_pages_list_everyone() {
+    let (_site, out) = fixture_site();
+    let tree = read_tree(&out);
+    let page = |p: &str| {
+        String::from_utf8(tree.get(p).unwrap_or_else(|| panic!("no {p}")).clone()).expect("utf-8")
+    };
+    // paginate: 3 → two pages, five talents in all
+    let listed = page("talents/index.html") + &page("talents/page/2/index.html");
+    for t in ["t-py", "t-go", "t-design", "t-nurse", "t-chef"] {
+        assert!(
+            listed.contains(&format!("href=\"/jobs/talents/{t}/\"")),
+            "{t}"
+        );
+    }
+    assert!(!listed.contains("t-withheld"));
+    // facet links are ordinary links to term pages that list the talents
+    let dir = page("talents/index.html");
+    assert!(dir.contains("href=\"/jobs/skills/python/\""));
+    assert!(page("skills/python/index.html").contains("href=\"/jobs/talents/t-py/\""));
+    assert!(dir.contains("href=\"/jobs/languages/ja/\""));
+    assert!(
+        dir.contains("data-search-index=\"/jobs/search-index/\" data-search-mode=\"talents\""),
+        "page 1 is enhanced by search.js"
+    );
+    assert!(
+        !page("talents/page/2/index.html").contains("search.js"),
+        "later pages stay static"
+    );
+    // the search page is a plain GET form without JavaScript
+    let search = page("search/index.html");
+    assert!(search.contains(
+        "<form class=\"search-form\" role=\"search\" action=\"/jobs/search/\" method=\"get\">"
+    ));
+    assert!(search.contains("<input type=\"search\" id=\"q\" name=\"q\""));
+    // the script is loaded only where it is used
+    for (path, bytes) in &tree {
+        if path.ends_with(".html") {
+            let uses = String::from_utf8_lossy(bytes).contains("search.js");
+            let should = matches!(
+                path.as_str(),
+                "search/index.html"
+                    | "en/search/index.html"
+                    | "talents/index.html"
+                    | "en/talents/index.html"
+            );
+            assert_eq!(uses, should, "{path}");
+        }
+    }
+}
+
+// ------------------------------------------------------------------ in Chromium
+
+#[test]
+fn chromium_finds_japanese_and_english_exactly() {
+    let (_site, out) = fixture_site();
+    let r = scenario(
+        &out,
+        json!([
+            {"goto": "search/"},
+            {"report": "idle"},
+            {"type": "ソフトウェアエンジニア"},
+            {"report": "compound"},
+            {"clear": true},
+            {"type": "ソフトウェア"},
+            {"report": "part"},
+            {"clear": true},
+            {"type": "ｿﾌﾄｳｪｱ"},
+            {"report": "half-width"},
+            {"clear": true},
+            {"type": "ＰＹＴＨＯＮ"},
+            {"report": "full-width"},
+            {"clear": true},
+            {"type": "pyth"},
+            {"report": "prefix"},
+            {"clear": true},
+            {"type": "engineer"},
+            {"report": "english"},
+            {"clear": true},
+            {"type": "Python3年"},
+            {"report": "mixed"},
+            {"clear": true},
+            {"type": "ヘルパー"},
+            {"report": "half-width in the page"},
+            {"clear": true},
+            {"type": "料理 大阪"},
+            {"report": "two tokens"},
+            {"clear": true},
+            {"type": "ゼブラフィッシュ"},
+            {"report": "withheld ja"},
+            {"clear": true},
+            {"type": "Zebrafishwhisperer"},
+            {"report": "withheld en"},
+            {"clear": true},
+            {"type": "水槽の番人"},
+            {"report": "withheld body"},
+            {"goto": "en/search/?q=backend"},
+            {"report": "english index"}
+        ]),
+    );
+    assert_eq!(r["idle"]["count"], 0);
+    assert!(r["idle"]["items"].as_array().is_some_and(|a| a.is_empty()));
+    // bigrams must be adjacent: t-go says ソフトウェア and エンジニア apart, the report only ソフトウェア
+    assert_eq!(urls(&r["compound"]), [SAMIR, PY]);
+    assert_eq!(r["compound"]["status"], "2件見つかりました");
+    assert_eq!(
+        r["compound"]["search"], "?q=ソフトウェアエンジニア",
+        "the query is in the URL"
+    );
+    let samir = &r["compound"]["items"][0];
+    assert_eq!(
+        samir["marks"],
+        json!(["ソフトウェアエンジニア"]),
+        "the excerpt is highlighted"
+    );
+    assert_eq!(urls(&r["part"]), [SCHOOL, SAMIR, PY, GO]);
+    assert_eq!(urls(&r["half-width"]), urls(&r["part"]));
+    assert_eq!(urls(&r["full-width"]), [PY, SAMIR]);
+    assert_eq!(urls(&r["prefix"]), [PY, SAMIR]);
+    assert_eq!(
+        r["full-width"]["items"][0]["marks"],
+        json!(["Python", "Python", "Python"]),
+        "headline, skill chip and excerpt are highlighted"
+    );
+    // "engineer" matches words starting with it: the desired roles `backend-engineer` and
+    // `infrastructure-engineer` (shown as they are: this site names no job categories),
+    // Engineer's, engineers, engineering
+    assert_eq!(urls(&r["english"]), [PY, GO, KITCHEN, SAMIR]);
+    assert_eq!(urls(&r["mixed"]), [PY, SAMIR]);
+    assert_eq!(urls(&r["half-width in the page"]), [NURSE]);
+    assert_eq!(urls(&r["two tokens"]), [CHEF]);
+    for k in ["withheld ja", "withheld en", "withheld body"] {
+        assert_eq!(r[k]["count"], 0, "{k}");
+        assert_eq!(r[k]["status"], "該当するものは見つかりませんでした。");
+    }
+    assert_eq!(
+        items(&r["english index"]),
+        [("Samir".to_string(), "/jobs/en/talents/t-py/".to_string())]
+    );
+    assert_eq!(r["english index"]["status"], "Results: 1");
+}
+
+#[test]
+fn chromium_shows_index_text_as_text() {
+    let (_site, out) = fixture_site();
+    let r = scenario(
+        &out,
+        json!([
+            {"goto": "search/"},
+            {"type": "スクリプト"},
+            {"report": "script"},
+            {"eval": "window.__pwned === undefined", "label": "not run"},
+            {"eval": "document.querySelectorAll('.search-results script, .search-results img').length", "label": "no elements"}
+        ]),
+    );
+    assert_eq!(
+        items(&r["script"]),
+        [(
+            "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\">スクリプトの話"
+                .to_string(),
+            XSS.to_string()
+        )]
+    );
+    assert_eq!(r["not run"]["value"], true);
+    assert_eq!(r["no elements"]["value"], 0);
+}
+
+#[test]
+fn chromium_filters_by_kind_on_the_search_page() {
+    let (_site, out) = fixture_site();
+    let r = scenario(
+        &out,
+        json!([
+            {"goto": "search/?q=エンジニア"},
+            {"report": "all kinds"},
+            {"open": ".search-filters summary"},
+            {"counts": "kind"},
+            {"check": {"name": "kind", "value": "story"}},
+            {"report": "stories"},
+            {"counts": "kind"},
+            {"check": {"name": "kind", "value": "report"}},
+            {"report": "stories or reports"},
+            {"clear": true},
+            {"report": "filters without a query"},
+            {"select": "並び順", "value": "newest"},
+            {"report": "newest"},
+            {"axe": "search page"}
+        ]),
+    );
+    assert_eq!(urls(&r["all kinds"]), [PY, SAMIR, GO, SCHOOL, XSS]);
+    assert_eq!(
+        strings(&r["counts:kind"]["values"]),
+        [
+            "人材プロフィール (2)",
+            "ストーリー (2)",
+            "イベントレポート (1)",
+            "ページ (0)"
+        ],
+        "counts of the last report: an \"any\" facet counts what each value would add"
+    );
+    assert_eq!(urls(&r["stories"]), [SAMIR, XSS]);
+    assert_eq!(r["stories"]["search"], "?q=エンジニア&kind=story");
+    assert_eq!(urls(&r["stories or reports"]), [SAMIR, SCHOOL, XSS]);
+    // filters work without a text query: every story and report, newest first
+    assert_eq!(
+        urls(&r["filters without a query"]),
+        [XSS, SAMIR, KITCHEN, SCHOOL]
+    );
+    assert_eq!(urls(&r["newest"]), [XSS, SAMIR, KITCHEN, SCHOOL]);
+    assert_eq!(r["newest"]["search"], "?sort=newest&kind=story&kind=report");
+    assert_eq!(r["axe:search page"]["violations"], json!([]));
+}
+
+#[test]
+fn chromium_browses_the_talent_directory_with_facets() {
+    let (_site, out) = fixture_site();
+    let r = scenario(
+        &out,
+        json!([
+            {"goto": "talents/"},
+            {"report": "directory"},
+            {"more": true},
+            {"report": "all"},
+            {"counts": "region"},
+            {"options": "日本語"},
+            {"check": {"name": "skill", "value": "python"}},
+            {"report": "python"},
+            {"check": {"name": "skill", "value": "python"}},
+            {"select": "日本語", "value": "N2"},
+            {"report": "N2 or better"},
+            {"select": "就業可能時期", "value": "2026-03"},
+            {"report": "available by March"},
+            {"select": "就業可能時期", "value": "2026-04"},
+            {"report": "available by April"},
+            {"options": "就業可能時期"},
+            {"select": "並び順", "value": "availability"},
+            {"report": "by availability"},
+            {"check": {"name": "remote", "value": "yes"}},
+            {"report": "remote"},
+            {"reload": true},
+            {"report": "reloaded"},
+            {"goto": "talents/"},
+            {"check": {"name": "region", "value": "大阪府"}},
+            {"report": "osaka"},
+            {"counts": "region"},
+            {"check": {"name": "region", "value": "東京都"}},
+            {"report": "osaka or tokyo"},
+            {"select": "英語", "value": "C1"},
+            {"report": "english C1"},
+            {"goto": "talents/?type=contract"},
+            {"report": "contract"},
+            {"type": "kubernetes", "into": ".search-toolbar input[type=search]"},
+            {"report": "text in the directory"},
+            {"clear": true, "into": ".search-toolbar input[type=search]"},
+            {"type": "料理", "into": ".search-toolbar input[type=search]"},
+            {"report": "text excludes by filter"},
+            {"axe": "directory"}
+        ]),
+    );
+    // newest review first, three per page like the static pages, and the static list hidden
+    assert_eq!(urls(&r["directory"]), [PY, GO, DESIGN]);
+    assert_eq!(r["directory"]["status"], "5人");
+    assert_eq!(r["directory"]["more"], true);
+    assert_eq!(r["directory"]["staticVisible"], false);
+    assert_eq!(urls(&r["all"]), [PY, GO, DESIGN, NURSE, CHEF]);
+    assert_eq!(
+        strings(&r["counts:region"]["values"]),
+        ["大阪府 (2)", "東京都 (2)", "リモート (1)", "神奈川県 (1)"]
+    );
+    assert_eq!(
+        strings(&r["options:日本語"]["values"]),
+        [
+            "指定なし",
+            "レベルを問わない (5)",
+            "JLPT N1 (1)",
+            "JLPT N2以上 (3)",
+            "JLPT N3以上 (4)",
+            "JLPT N4以上 (5)"
+        ]
+    );
+    assert_eq!(urls(&r["python"]), [PY]);
+    assert_eq!(r["python"]["search"], "?skill=python");
+    // N1 and N2 pass "N2 or better", N3 and N4 do not
+    assert_eq!(urls(&r["N2 or better"]), [PY, DESIGN, NURSE]);
+    assert_eq!(urls(&r["available by March"]), [NURSE]);
+    assert_eq!(urls(&r["available by April"]), [PY, DESIGN, NURSE]);
+    assert_eq!(
+        strings(&r["options:就業可能時期"]["values"]),
+        [
+            "指定なし",
+            "2026年3月までに就業可能 (1)",
+            "2026年4月までに就業可能 (3)",
+            "2026年9月までに就業可能 (3)"
+        ],
+        "counts ignore the month chosen, not the other filters"
+    );
+    assert_eq!(urls(&r["by availability"]), [NURSE, PY, DESIGN]);
+    assert_eq!(urls(&r["remote"]), [PY, DESIGN]);
+    assert_eq!(
+        r["remote"]["search"],
+        "?sort=availability&remote=yes&lang=ja:N2&avail=2026-04"
+    );
+    // the URL is the whole state: a reload (or a bookmark) shows the same
+    assert_eq!(urls(&r["reloaded"]), [PY, DESIGN]);
+    assert_eq!(r["reloaded"]["search"], r["remote"]["search"]);
+    // regions are "any of": counts say what checking another region adds
+    assert_eq!(urls(&r["osaka"]), [GO, CHEF]);
+    assert_eq!(
+        strings(&r["counts:region"]["values"]),
+        ["大阪府 (2)", "東京都 (2)", "リモート (1)", "神奈川県 (1)"]
+    );
+    assert_eq!(
+        urls(&r["osaka or tokyo"]),
+        [PY, GO, NURSE],
+        "a page of three"
+    );
+    assert_eq!(
+        r["osaka or tokyo"]["count"], 4,
+        "…of four: t-chef is on the next"
+    );
+    // CEFR C1 or better: t-go (C1) — t-py is B2, t-design C2 is not in Osaka or Tokyo
+    assert_eq!(urls(&r["english C1"]), [GO]);
+    assert_eq!(urls(&r["contract"]), [GO]);
+    assert_eq!(urls(&r["text in the directory"]), [GO]);
+    assert_eq!(r["text excludes by filter"]["count"], 0);
+    assert_eq!(r["axe:directory"]["violations"], json!([]));
+}
+
+#[test]
+fn chromium_results_are_keyboard_accessible() {
+    let (_site, out) = fixture_site();
+    let r = scenario(
+        &out,
+        json!([
+            {"goto": "search/"},
+            {"type": "エンジニア"},
+            {"press": "ArrowDown"},
+            {"focus": "first"},
+            {"press": "ArrowDown"},
+            {"focus": "second"},
+            {"press": "ArrowUp"},
+            {"press": "ArrowUp"},
+            {"focus": "back"},
+            {"press": "Escape"},
+            {"eval": "document.querySelector('#q').value", "label": "cleared"},
+            {"eval": "document.querySelector('.search-status').getAttribute('role')", "label": "live"},
+            {"goto": "talents/"},
+            {"more": true},
+            {"focus": "after more"}
+        ]),
+    );
+    assert_eq!(r["focus:first"]["tag"], "A");
+    assert_eq!(r["focus:first"]["text"], "サミールさん");
+    assert_eq!(
+        r["focus:second"]["text"],
+        "Meet refugee talents #1: サミールさん"
+    );
+    assert_eq!(r["focus:back"]["id"], "q");
+    assert_eq!(r["cleared"]["value"], "");
+    assert_eq!(r["live"]["value"], "status");
+    assert_eq!(
+        r["focus:after more"]["text"], "ファティマさん",
+        "focus moves to the first new result"
+    );
+}
+
+// ------------------------------------------------------------------ the client mirrors Rust
+
+#[test]
+fn the_browser_tokenises_and_hashes_exactly_as_rust() {
+    let samples = [
+        "日本語を勉強しています",
+        "ソフトウェア・エンジニア「現場」",
+        "ｿﾌﾄｳｪｱ ｶﾞｲﾄﾞ ﾊﾟｿｺﾝ",
+        "ＡＢＣ　Ｎ２ ＰＹＴＨＯＮ３",
+        "Python3年 ITサポート担当 Go言語とRustで開発 2026年4月",
+        "C++とC#とF# a+b c# #tag Notepad++.",
+        "料理🍜が好き👩‍🍳です ★Python★",
+        "Ελληνικά Русский می\u{200c}خواهم हिन्दी 한국어 공부",
+        "Cafe\u{301} か\u{3099} ① ㈱ \u{F900}",
+        "JLPT N2、CEFR B2。UI/UX",
+    ];
+    let (_site, out) = fixture_site();
+    let o = node(
+        "search-tokens.mjs",
+        &[
+            &out.join("search.js").to_string_lossy(),
+            &serde_json::to_string(&samples).expect("json"),
+        ],
+    );
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    let js: Vec<Value> = t
+        .lines()
+        .filter_map(|l| l.strip_prefix("TOKENS "))
+        .map(|j| serde_json::from_str(j).expect("json"))
+        .collect();
+    assert_eq!(js.len(), samples.len(), "{t}");
+    for (s, js) in samples.iter().zip(js) {
+        let norm = tokenize::normalize(s);
+        let rust: Vec<Value> = tokenize::tokens(&norm)
+            .into_iter()
+            .map(|tok| match tok {
+                Token::Word(w) => json!(["w", w, tokenize::hash(w), tokenize::word_key(w)]),
+                Token::Cjk(r) => json!(["j", r, tokenize::hash(r), r]),
+            })
+            .collect();
+        assert_eq!(Value::Array(rust), js, "{s}");
+    }
+}
+
+// ------------------------------------------------------------------ recall and precision
+
+/// A small deterministic generator (xorshift), so the corpus is the same every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+}
+
+/// Words that share bigrams on purpose (ソフト|ウェア|エンジ|ニア, 日本|本語|語学),
+/// hiragana glue, and English words that are prefixes of each other.
+const JA: &[&str] = &[
+    "ソフトウェア",
+    "エンジニア",
+    "ハードウェア",
+    "エンジン",
+    "ウェブ",
+    "デザイナー",
+    "ニアショア",
+    "日本語",
+    "日本",
+    "本語",
+    "語学",
+    "学習",
+    "東京",
+    "京都",
+    "都市",
+    "市場",
+    "場所",
+    "看護",
+    "介護",
+    "護身",
+    "料理",
+    "理科",
+    "科学",
+    "学校",
+    "通訳",
+    "翻訳",
+    "訳者",
+    "ﾃﾞｰﾀ",
+    "データ",
+    "分析",
+    "析出",
+    "ｴﾝｼﾞﾆｱ",
+    "ＩＴ",
+    "々",
+    "人々",
+];
+const GLUE: &[&str] = &[
+    "の", "と", "を", "が", "は", "で", "に", "、", "。", " ", "・", "\n\n",
+];
+const EN: &[&str] = &[
+    "engine",
+    "engineer",
+    "engineering",
+    "soft",
+    "software",
+    "soup",
+    "data",
+    "database",
+    "kitchen",
+    "kit",
+    "nurse",
+    "nursing",
+    "python",
+    "pythonista",
+    "go",
+    "golang",
+    "Ｗｅｂ",
+    "web",
+];
+
+fn sentence(rng: &mut Rng, words: usize) -> String {
+    let mut s = String::new();
+    for _ in 0..words {
+        if rng.below(5) == 0 {
+            s.push(' ');
+            s.push_str(rng.pick(EN));
+            s.push(' ');
+        } else {
+            s.push_str(rng.pick(JA));
+        }
+        s.push_str(rng.pick(GLUE));
+    }
+    s.trim().to_string()
+}
+
+/// The oracle: CJK runs and words of a document's indexed text.
+fn doc_tokens(text: &str) -> (Vec<String>, Vec<String>) {
+    let norm = tokenize::normalize(text);
+    let (mut runs, mut words) = (Vec::new(), Vec::new());
+    for t in tokenize::tokens(&norm) {
+        match t {
+            Token::Cjk(r) => runs.push(r.to_string()),
+            Token::Word(w) => words.push(w.to_string()),
+        }
+    }
+    (runs, words)
+}
+
+/// Does a document match a query token? CJK: a substring of a run; a word:
+/// a prefix of a word (the word itself when it has one character).
+fn token_matches(tok: &Token<'_>, runs: &[String], words: &[String]) -> bool {
+    match tok {
+        Token::Cjk(q) => runs.iter().any(|r| r.contains(q)),
+        Token::Word(q) if q.chars().count() < 2 => words.iter().any(|w| w == q),
+        Token::Word(q) => words.iter().any(|w| w.starts_with(q)),
+    }
+}
+
+#[test]
+fn recall_and_precision_are_100_percent_on_a_generated_corpus() {
+    let site = TempSite::empty();
+    site.write(
+        "site.yaml",
+        "title: \"Generated corpus\"\nbase_url: \"https://example.org/gen/\"\n",
+    );
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut docs: Vec<(String, String, String)> = Vec::new(); // (url, title, body)
+    for i in 0..240 {
+        let title = sentence(&mut rng, 2).replace('\n', " ");
+        let paragraphs = 1 + rng.below(3);
+        let body = (0..paragraphs)
+            .map(|_| {
+                let n = 4 + rng.below(10);
+                sentence(&mut rng, n)
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        let day = 1 + i % 28;
+        let month = 1 + (i / 28) % 12;
+        site.write(
+            &format!("content/stories/s{i}.md"),
+            format!(
+                "---\ntitle: {}\ndate: 2025-{month:02}-{day:02}\n---\n\n{body}\n",
+                serde_json::to_string(&title).expect("json")
+            ),
+        );
+        docs.push((format!("/gen/stories/s{i}/"), title, body));
+    }
+    site.build(TODAY, &[]);
+
+    let oracle: Vec<(Vec<String>, Vec<String>)> = docs
+        .iter()
+        .map(|(_, t, b)| {
+            // the plain text of the body: paragraphs on their own lines
+            doc_tokens(&format!("{t}\n{}", b.replace("\n\n", "\n")))
+        })
+        .collect();
+    // queries: substrings of 1–8 characters of real runs, English words and
+    // prefixes, compounds of words that mostly never touch, and absent text
+    let mut queries: BTreeSet<String> = BTreeSet::new();
+    while queries.len() < 400 {
+        let (runs, words) = &oracle[rng.below(oracle.len())];
+        match rng.below(4) {
+            0 | 1 if !runs.is_empty() => {
+                let r: Vec<char> = runs[rng.below(runs.len())].chars().collect();
+                let len = 1 + rng.below(r.len().min(8));
+                let start = rng.below(r.len() - len + 1);
+                queries.insert(r[start..start + len].iter().collect());
+            }
+            2 if !words.is_empty() => {
+                let w: Vec<char> = words[rng.below(words.len())].chars().collect();
+                let len = (2 + rng.below(w.len())).min(w.len());
+                queries.insert(w[..len].iter().collect());
+            }
+            _ => {
+                let q = format!("{}{}", rng.pick(JA), rng.pick(JA));
+                queries.insert(q);
+            }
+        }
+    }
+    for q in [
+        "ソフトウェアエンジニア",
+        "エンジニアソフトウェア",
+        "日本語学習",
+        "本語学",
+        "京都市場",
+        "データ分析",
+        "まったくない",
+        "soup engine",
+        "ウェブ data",
+    ] {
+        queries.insert(q.to_string());
+    }
+    let queries: Vec<String> = queries.into_iter().collect();
+    let qfile = site.path().join("queries.json");
+    std::fs::write(&qfile, serde_json::to_vec(&queries).expect("json")).expect("write");
+    let o = node(
+        "search-query.mjs",
+        &[
+            &site.public().to_string_lossy(),
+            "/gen/",
+            "search-index/",
+            &qfile.to_string_lossy(),
+        ],
+    );
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    let got: BTreeMap<String, BTreeSet<String>> = t
+        .lines()
+        .filter_map(|l| l.strip_prefix("QUERY "))
+        .map(|j| {
+            let v: Value = serde_json::from_str(j).expect("json");
+            (
+                v["q"].as_str().unwrap_or_default().to_string(),
+                strings(&v["urls"]).into_iter().collect(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), queries.len(), "every query answered");
+
+    let (mut relevant, mut found, mut correct, mut empty, mut multi) = (0, 0, 0, 0, 0);
+    let mut wrong = Vec::new();
+    for q in &queries {
+        let norm = tokenize::normalize(q);
+        let toks = tokenize::tokens(&norm);
+        let expected: BTreeSet<String> = docs
+            .iter()
+            .zip(&oracle)
+            .filter(|(_, (runs, words))| {
+                !toks.is_empty() && toks.iter().all(|t| token_matches(t, runs, words))
+            })
+            .map(|((u, _, _), _)| u.clone())
+            .collect();
+        let g = &got[q];
+        relevant += expected.len();
+        found += g.len();
+        correct += g.intersection(&expected).count();
+        empty += usize::from(expected.is_empty());
+        multi += usize::from(
+            toks.iter()
+                .any(|t| matches!(t, Token::Cjk(r) if r.chars().count() >= 3)),
+        );
+        if *g != expected {
+            wrong.push(format!(
+                "{q}: missing {:?}, extra {:?}",
+                expected.difference(g).collect::<Vec<_>>(),
+                g.difference(&expected).collect::<Vec<_>>()
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} queries differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    println!(
+        "{} queries over {} documents: {relevant} relevant results, all found, none extra \
+         ({empty} with no answer, {multi} with 3+ Japanese characters)",
+        queries.len(),
+        docs.len()
+    );
+    // the corpus exercised what it claims to
+    assert!(relevant > 2000 && found == relevant && correct == relevant);
+    assert!(empty >= 10, "queries with no answer: {empty}");
+    assert!(multi >= 100, "queries of 3+ Japanese characters: {multi}");
+}
