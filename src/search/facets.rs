@@ -22,13 +22,14 @@
 //! Only published values reach a column: the model holds nothing else, and
 //! `origin_region`, `age_band` and `extra` are not facets.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::content::Kind;
 use crate::render::i18n::{self, Strings};
-use crate::site::{Page, PageData, Site, TaxonomyKind};
+use crate::site::{Page, PageData, Site, Taxonomy, TaxonomyKind};
 
-use super::index::Buf;
+use super::encode::{Buf, FxMap};
 
 /// How the browser combines selected values of one facet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,24 +68,40 @@ struct NumColumn {
 }
 
 /// Collects values in document order, then numbers them by frequency.
+/// Keys are borrowed from the model where they can be, and a label is made
+/// only the first time its value is met.
 #[derive(Default)]
-struct SetBuilder {
-    keys: BTreeMap<String, (String, usize)>,
-    docs: Vec<Vec<String>>,
+struct SetBuilder<'a> {
+    ids: FxMap<Cow<'a, str>, u32>,
+    /// (key, label, documents), in order first met.
+    vals: Vec<Val<'a>>,
+    /// Value ids of every document, one after the other; `ends[d]` closes document d.
+    flat: Vec<u32>,
+    ends: Vec<usize>,
 }
 
-impl SetBuilder {
-    fn doc(&mut self, values: Vec<(String, String)>) {
-        let mut keys = Vec::new();
-        for (k, label) in values {
-            if keys.contains(&k) {
-                continue;
+type Val<'a> = (Cow<'a, str>, String, usize);
+
+impl<'a> SetBuilder<'a> {
+    fn add(&mut self, key: Cow<'a, str>, label: impl FnOnce() -> String) {
+        let next = self.vals.len() as u32;
+        let id = match self.ids.get(&key) {
+            Some(&id) => id,
+            None => {
+                self.vals.push((key.clone(), label(), 0));
+                self.ids.insert(key, next);
+                next
             }
-            let e = self.keys.entry(k.clone()).or_insert((label, 0));
-            e.1 += 1;
-            keys.push(k);
+        };
+        let start = self.ends.last().copied().unwrap_or(0);
+        if !self.flat[start..].contains(&id) {
+            self.flat.push(id);
+            self.vals[id as usize].2 += 1;
         }
-        self.docs.push(keys);
+    }
+
+    fn end_doc(&mut self) {
+        self.ends.push(self.flat.len());
     }
 
     /// Values ordered by `order` (count descending, then label, by default).
@@ -92,34 +109,39 @@ impl SetBuilder {
         self,
         name: &'static str,
         mode: Mode,
-        order: impl Fn(&(String, String, usize), &(String, String, usize)) -> std::cmp::Ordering,
+        order: impl Fn(&Val<'a>, &Val<'a>) -> std::cmp::Ordering,
     ) -> SetColumn {
-        let mut vals: Vec<(String, String, usize)> =
-            self.keys.into_iter().map(|(k, (l, n))| (k, l, n)).collect();
-        vals.sort_by(|a, b| order(a, b).then_with(|| a.0.cmp(&b.0)));
-        let ids: BTreeMap<&str, u32> = vals
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (v.0.as_str(), i as u32))
-            .collect();
-        let docs = self
-            .docs
-            .iter()
-            .map(|d| {
-                let mut v: Vec<u32> = d
-                    .iter()
-                    .filter_map(|k| ids.get(k.as_str()).copied())
-                    .collect();
-                v.sort_unstable();
-                v
-            })
-            .collect();
+        let mut perm: Vec<usize> = (0..self.vals.len()).collect();
+        perm.sort_by(|&a, &b| {
+            let (x, y) = (&self.vals[a], &self.vals[b]);
+            order(x, y).then_with(|| x.0.cmp(&y.0))
+        });
+        let mut new_id = vec![0u32; perm.len()];
+        for (new, &old) in perm.iter().enumerate() {
+            new_id[old] = new as u32;
+        }
+        let mut docs = Vec::with_capacity(self.ends.len());
+        let mut start = 0;
+        for &end in &self.ends {
+            let mut v: Vec<u32> = self.flat[start..end]
+                .iter()
+                .map(|&i| new_id[i as usize])
+                .collect();
+            v.sort_unstable();
+            docs.push(v);
+            start = end;
+        }
+        let mut vals: Vec<Option<Val<'a>>> = self.vals.into_iter().map(Some).collect();
         SetColumn {
             name,
             mode,
-            values: vals
-                .into_iter()
-                .map(|(key, label, _)| Value { key, label })
+            values: perm
+                .iter()
+                .filter_map(|&i| vals[i].take())
+                .map(|(key, label, _)| Value {
+                    key: key.into_owned(),
+                    label,
+                })
                 .collect(),
             groups: Vec::new(),
             docs,
@@ -127,34 +149,33 @@ impl SetBuilder {
     }
 }
 
-fn by_count(a: &(String, String, usize), b: &(String, String, usize)) -> std::cmp::Ordering {
+fn by_count(a: &Val<'_>, b: &Val<'_>) -> std::cmp::Ordering {
     b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1))
 }
 
-/// Terms of `kind` on a page: (slug, label) as the page shows them.
-fn terms(
-    site: &Site,
-    lang: &str,
+/// Adds the terms of `kind` on a page: keyed by slug, labelled as the page shows them.
+fn add_terms<'a>(
+    b: &mut SetBuilder<'a>,
+    tax: Option<&'a Taxonomy>,
     strings: &Strings,
     p: &Page,
     kind: TaxonomyKind,
-) -> Vec<(String, String)> {
-    let Some(tax) = site.language(lang).and_then(|l| l.taxonomy(kind)) else {
-        return Vec::new();
+) {
+    let Some(tax) = tax else {
+        return;
     };
-    p.terms
+    for t in p
+        .terms
         .iter()
         .filter(|(k, _)| *k == kind)
         .filter_map(|(_, id)| tax.terms.get(*id))
-        .map(|t| {
-            let label = match kind {
-                TaxonomyKind::Languages => i18n::lookup(strings, "language_names", &t.name),
-                TaxonomyKind::JobCategories => i18n::lookup(strings, "job_category_names", &t.name),
-                _ => t.name.clone(),
-            };
-            (t.slug.clone(), label)
-        })
-        .collect()
+    {
+        b.add(Cow::Borrowed(t.slug.as_str()), || match kind {
+            TaxonomyKind::Languages => i18n::lookup(strings, "language_names", &t.name),
+            TaxonomyKind::JobCategories => i18n::lookup(strings, "job_category_names", &t.name),
+            _ => t.name.clone(),
+        });
+    }
 }
 
 /// JLPT N1 … N5 and CEFR A1 … C2 as the browser ranks them.
@@ -175,7 +196,7 @@ pub fn month_number(ym: crate::content::date::YearMonth) -> i64 {
     ym.year as i64 * 12 + ym.month as i64 - 1
 }
 
-/// Builds `(all, talent)` facet files (uncompressed).
+/// Builds `(all, talent)` facet files (uncompressed), the two in parallel.
 pub fn build(
     site: &Site,
     lang: &str,
@@ -183,27 +204,34 @@ pub fn build(
     docs: &[&Page],
     talents: usize,
 ) -> (Vec<u8>, Vec<u8>) {
-    let s = |k: &str| i18n::string(strings, k);
-    let off = site.config.offset_seconds();
+    let language = site.language(lang);
+    let tax = |k: TaxonomyKind| language.and_then(|l| l.taxonomy(k));
+    rayon::join(
+        || all_file(site, strings, docs, tax(TaxonomyKind::Tags)),
+        || talent_file(lang, strings, &docs[..talents.min(docs.len())], &tax),
+    )
+}
 
-    // every document
+fn all_file(site: &Site, strings: &Strings, docs: &[&Page], tags: Option<&Taxonomy>) -> Vec<u8> {
+    let off = site.config.offset_seconds();
     let mut kind = SetBuilder::default();
     let mut tag_all = SetBuilder::default();
     let mut dates = Vec::with_capacity(docs.len());
     for p in docs {
-        let (k, label) = kind_label(p.kind, strings);
-        kind.doc(vec![(k, label)]);
-        tag_all.doc(terms(site, lang, strings, p, TaxonomyKind::Tags));
+        kind.add(Cow::Borrowed(p.kind.as_str()), || {
+            kind_label(p.kind, strings)
+        });
+        kind.end_doc();
+        add_terms(&mut tag_all, tags, strings, p, TaxonomyKind::Tags);
+        tag_all.end_doc();
         dates.push(p.date.map(|d| {
             d.date_in(off)
                 .signed_duration_since(chrono::NaiveDate::default())
                 .num_days()
         }));
     }
-    let kind_order = |a: &(String, String, usize), b: &(String, String, usize)| {
-        kind_rank(&a.0).cmp(&kind_rank(&b.0))
-    };
-    let all = encode(
+    let kind_order = |a: &Val<'_>, b: &Val<'_>| kind_rank(&a.0).cmp(&kind_rank(&b.0));
+    encode(
         &[
             kind.finish("kind", Mode::Any, kind_order),
             tag_all.finish("tag", Mode::All, by_count),
@@ -215,9 +243,16 @@ pub fn build(
         }],
         0,
         docs.len(),
-    );
+    )
+}
 
-    // talents
+fn talent_file<'a>(
+    lang: &str,
+    strings: &Strings,
+    docs: &[&'a Page],
+    tax: &(dyn Fn(TaxonomyKind) -> Option<&'a Taxonomy> + Sync),
+) -> Vec<u8> {
+    let s = |k: &str| i18n::string(strings, k);
     let mut job = SetBuilder::default();
     let mut skill = SetBuilder::default();
     let mut language = SetBuilder::default();
@@ -225,55 +260,62 @@ pub fn build(
     let mut etype = SetBuilder::default();
     let mut remote = SetBuilder::default();
     let mut tag = SetBuilder::default();
-    let mut avail = Vec::with_capacity(talents);
+    let mut avail = Vec::with_capacity(docs.len());
     let mut groups: BTreeMap<String, String> = BTreeMap::new();
     let mut months: BTreeMap<i64, String> = BTreeMap::new();
-    for p in &docs[..talents] {
+    let (jobs, skills, tags) = (
+        tax(TaxonomyKind::JobCategories),
+        tax(TaxonomyKind::Skills),
+        tax(TaxonomyKind::Tags),
+    );
+    for p in docs {
         let PageData::Talent(t) = &p.data else {
             continue;
         };
-        job.doc(terms(site, lang, strings, p, TaxonomyKind::JobCategories));
-        skill.doc(terms(site, lang, strings, p, TaxonomyKind::Skills));
-        tag.doc(terms(site, lang, strings, p, TaxonomyKind::Tags));
-        let mut ls = Vec::new();
+        add_terms(&mut job, jobs, strings, p, TaxonomyKind::JobCategories);
+        add_terms(&mut skill, skills, strings, p, TaxonomyKind::Skills);
+        add_terms(&mut tag, tags, strings, p, TaxonomyKind::Tags);
         for l in &t.languages {
             let code = crate::slug::term_slug(&l.code);
-            groups
-                .entry(code.clone())
-                .or_insert_with(|| i18n::lookup(strings, "language_names", &l.code));
+            if !groups.contains_key(&code) {
+                let name = i18n::lookup(strings, "language_names", &l.code);
+                groups.insert(code.clone(), name);
+            }
             let (level, label) = level_key(l);
-            let label = if level == "native" {
-                s("native")
-            } else {
-                label
-            };
-            ls.push((format!("{code}:{level}"), label));
+            let key = format!("{code}:{level}");
+            language.add(Cow::Owned(key), || {
+                if level == "native" {
+                    s("native")
+                } else {
+                    label
+                }
+            });
         }
-        language.doc(ls);
-        region.doc(
-            t.regions
-                .iter()
-                .filter(|r| !r.trim().is_empty())
-                .map(|r| (r.trim().to_string(), r.trim().to_string()))
-                .collect(),
-        );
-        etype.doc(
-            t.employment_types()
-                .iter()
-                .map(|e| {
-                    (
-                        e.as_str().to_string(),
-                        i18n::lookup(strings, "employment_type_names", e.as_str()),
-                    )
-                })
-                .collect(),
-        );
-        let remote_ok = t.availability.as_ref().is_some_and(|a| a.remote_ok);
-        remote.doc(if remote_ok {
-            vec![("yes".to_string(), s("search_remote_ok"))]
-        } else {
-            Vec::new()
-        });
+        for r in &t.regions {
+            let r = r.trim();
+            if !r.is_empty() {
+                region.add(Cow::Borrowed(r), || r.to_string());
+            }
+        }
+        for e in t.employment_types() {
+            etype.add(Cow::Borrowed(e.as_str()), || {
+                i18n::lookup(strings, "employment_type_names", e.as_str())
+            });
+        }
+        if t.availability.as_ref().is_some_and(|a| a.remote_ok) {
+            remote.add(Cow::Borrowed("yes"), || s("search_remote_ok"));
+        }
+        for b in [
+            &mut job,
+            &mut skill,
+            &mut language,
+            &mut region,
+            &mut etype,
+            &mut remote,
+            &mut tag,
+        ] {
+            b.end_doc();
+        }
         let from = t.availability.as_ref().and_then(|a| a.from);
         avail.push(from.map(|ym| {
             let m = month_number(ym);
@@ -283,17 +325,15 @@ pub fn build(
             m
         }));
     }
-    let level_order = |a: &(String, String, usize), b: &(String, String, usize)| {
+    let level_order = |a: &Val<'_>, b: &Val<'_>| {
         let (ca, la) = a.0.split_once(':').unwrap_or((&a.0, ""));
         let (cb, lb) = b.0.split_once(':').unwrap_or((&b.0, ""));
         ca.cmp(cb).then_with(|| level_rank(lb).cmp(&level_rank(la)))
     };
     let mut lang_col = language.finish("lang", Mode::All, level_order);
     lang_col.groups = groups.into_iter().collect();
-    let type_order = |a: &(String, String, usize), b: &(String, String, usize)| {
-        type_rank(&a.0).cmp(&type_rank(&b.0))
-    };
-    let talent = encode(
+    let type_order = |a: &Val<'_>, b: &Val<'_>| type_rank(&a.0).cmp(&type_rank(&b.0));
+    encode(
         &[
             job.finish("job", Mode::Any, by_count),
             skill.finish("skill", Mode::All, by_count),
@@ -309,15 +349,12 @@ pub fn build(
             docs: avail,
         }],
         0,
-        talents,
-    );
-    (all, talent)
+        docs.len(),
+    )
 }
 
-fn kind_label(k: Kind, strings: &Strings) -> (String, String) {
-    let key = k.as_str().to_string();
-    let label = i18n::string(strings, &format!("search_kind_{key}"));
-    (key, label)
+fn kind_label(k: Kind, strings: &Strings) -> String {
+    i18n::string(strings, &format!("search_kind_{}", k.as_str()))
 }
 
 fn kind_rank(k: &str) -> usize {
@@ -419,15 +456,13 @@ mod tests {
     #[test]
     fn values_are_numbered_by_frequency_and_deduplicated() {
         let mut b = SetBuilder::default();
-        b.doc(vec![
-            ("go".into(), "Go".into()),
-            ("python".into(), "Python".into()),
-        ]);
-        b.doc(vec![
-            ("python".into(), "Python".into()),
-            ("python".into(), "Python".into()),
-        ]);
-        b.doc(vec![]);
+        b.add("go".into(), || "Go".into());
+        b.add("python".into(), || "Python".into());
+        b.end_doc();
+        b.add("python".into(), || "Python".into());
+        b.add("python".into(), || unreachable!("labelled once"));
+        b.end_doc();
+        b.end_doc();
         let c = b.finish("skill", Mode::All, by_count);
         assert_eq!(c.values[0].key, "python");
         assert_eq!(c.values[1].label, "Go");
@@ -454,7 +489,7 @@ mod tests {
             0,
             4,
         );
-        let mut r = super::super::index::tests::Reader::new(&bytes);
+        let mut r = super::super::encode::tests::Reader::new(&bytes);
         assert_eq!((r.uint(), r.uint(), r.uint(), r.uint()), (0, 4, 0, 1));
         assert_eq!(r.str(), "date");
         assert_eq!(r.uint(), 1);

@@ -20,19 +20,25 @@
 //!
 //! Positions are kept per distinct phrase, not per document: the same clause
 //! written on many pages ("日本語はN2レベルです") is stored once, so position
-//! data grows with the site's distinct text, not its total text.
+//! data grows with the site's distinct text, not its total text. Bigram
+//! document lists are derived from the phrases too (a document holds a
+//! bigram when one of its phrases does), so the build tokenises each page
+//! once and never counts bigrams per page.
 //!
-//! Encoding: unsigned LEB128 varints, document and phrase ids as gaps,
-//! weights as one byte each after the gaps (they compress better apart);
-//! each file is zlib-compressed by the caller. Everything is sorted, so
-//! output is byte-identical from run to run.
+//! Encoding ([`write_postings`]): unsigned LEB128 varints; document ids as
+//! gaps, or as a bitmap when that is smaller (common bigrams are on most
+//! pages); weights as 4-bit levels ([`WEIGHTS`]), two to a byte, after the
+//! ids. Each file is zlib-compressed by the caller. Everything is sorted,
+//! so output is byte-identical from run to run, and nothing depends on the
+//! number of threads.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeMap;
+use std::hash::Hasher;
 
 use rayon::prelude::*;
 
+use super::encode::{Buf, FxMap, Postings, clamp_weight, gap, write_entries, write_postings};
 use super::tokenize::{self, Token};
 
 /// Field weights: a match in the title counts more than one in the body.
@@ -63,141 +69,123 @@ impl<'a> DocText<'a> {
     }
 }
 
-/// A fast, deterministic hasher for in-memory maps (never for output order).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Fx(u64);
+/// What one document contributes, before merging: every word and CJK run
+/// it contains, as ranges of its normalised fields, each with the hashes
+/// that place it in a shard and in a map (computed here, in parallel).
+/// Nothing is deduplicated per document: the merge adds up repeats, and
+/// bigrams are derived later from the distinct phrases.
+#[derive(Default)]
+struct Analysed<'a> {
+    texts: Vec<Cow<'a, str>>,
+    words: Vec<Entry>,
+    phrases: Vec<Entry>,
+}
 
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(b));
+/// A word or phrase of a document: a range of one of its texts, its hashes, its weight.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    field: u32,
+    start: u32,
+    end: u32,
+    /// Hash of the shard key (a word's first two characters, a phrase itself).
+    shard: u32,
+    /// Hash of the text, for maps.
+    hash: u32,
+    weight: u32,
+}
+
+impl Analysed<'_> {
+    fn text(&self, e: &Entry) -> Hashed<'_> {
+        Hashed {
+            hash: e.hash,
+            text: &self.texts[e.field as usize][e.start as usize..e.end as usize],
         }
     }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(n as u64)
-    }
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64)
-    }
-    fn write_u8(&mut self, n: u8) {
-        self.write_u64(n as u64)
-    }
-    fn finish(&self) -> u64 {
-        self.0
+}
+
+/// A string with its hash computed once, so maps never hash it again.
+#[derive(Debug, Clone, Copy)]
+struct Hashed<'a> {
+    hash: u32,
+    text: &'a str,
+}
+
+impl PartialEq for Hashed<'_> {
+    fn eq(&self, o: &Self) -> bool {
+        self.hash == o.hash && self.text == o.text
     }
 }
 
-pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+impl Eq for Hashed<'_> {}
 
-/// A byte buffer with varint helpers.
-#[derive(Debug, Default, Clone)]
-pub struct Buf(pub Vec<u8>);
-
-impl Buf {
-    /// Unsigned LEB128.
-    pub fn uint(&mut self, mut v: u64) {
-        while v >= 0x80 {
-            self.0.push((v as u8) | 0x80);
-            v >>= 7;
-        }
-        self.0.push(v as u8);
+impl std::hash::Hash for Hashed<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u32(self.hash);
     }
-    /// A length-prefixed UTF-8 string.
-    pub fn str(&mut self, s: &str) {
-        self.uint(s.len() as u64);
-        self.0.extend_from_slice(s.as_bytes());
-    }
-    /// Raw bytes.
-    pub fn bytes(&mut self, b: &[u8]) {
-        self.0.extend_from_slice(b);
-    }
-}
-
-/// Documents with their weights: `(doc id, weight)`, ascending by id.
-pub type Postings = Vec<(u32, u8)>;
-
-fn clamp_weight(w: u32) -> u8 {
-    w.min(255) as u8
-}
-
-/// Writes postings: count, id gaps, then weights.
-pub fn write_postings(b: &mut Buf, p: &[(u32, u8)]) {
-    b.uint(p.len() as u64);
-    let mut prev: Option<u32> = None;
-    for &(d, _) in p {
-        b.uint(match prev {
-            None => d as u64,
-            Some(x) => (d - x - 1) as u64,
-        });
-        prev = Some(d);
-    }
-    for &(_, w) in p {
-        b.0.push(w);
-    }
-}
-
-/// What one document contributes, before merging.
-struct Analysed {
-    /// Bigram (two chars packed) → weight.
-    bigrams: Vec<(u64, u32)>,
-    words: Vec<(Box<str>, u32)>,
-    phrases: Vec<(Box<str>, u32)>,
 }
 
 fn pack(a: char, b: char) -> u64 {
     ((a as u64) << 32) | b as u64
 }
 
-fn unpack(k: u64) -> String {
-    let a = char::from_u32((k >> 32) as u32).unwrap_or('\u{fffd}');
-    let b = char::from_u32(k as u32).unwrap_or('\u{fffd}');
-    let mut s = String::with_capacity(8);
-    s.push(a);
-    s.push(b);
-    s
+fn unpack_chars(k: u64) -> [char; 2] {
+    [
+        char::from_u32((k >> 32) as u32).unwrap_or('\u{fffd}'),
+        char::from_u32(k as u32).unwrap_or('\u{fffd}'),
+    ]
 }
 
-fn analyse(doc: &DocText<'_>) -> Analysed {
-    let mut bigrams: FxMap<u64, u32> = FxMap::default();
-    let mut words: FxMap<&str, u32> = FxMap::default();
-    let mut phrases: FxMap<&str, u32> = FxMap::default();
-    let normalised: Vec<(Cow<'_, str>, u32)> = doc
-        .fields
-        .iter()
-        .map(|(t, w)| (tokenize::normalize(t), *w))
-        .collect();
-    for (text, w) in &normalised {
-        let w = *w;
-        tokenize::for_each_token(text, |t| match t {
-            Token::Word(x) => *words.entry(x).or_default() += w,
-            Token::Cjk(run) => {
-                *phrases.entry(run).or_default() += w;
-                let mut it = run.chars();
-                if let Some(mut prev) = it.next() {
-                    for c in it {
-                        *bigrams.entry(pack(prev, c)).or_default() += w;
-                        prev = c;
-                    }
-                }
+fn unpack(k: u64) -> String {
+    unpack_chars(k).iter().collect()
+}
+
+/// Tokenises a document.
+fn analyse<'a>(doc: &'a DocText<'_>) -> Analysed<'a> {
+    let mut a = Analysed {
+        texts: doc
+            .fields
+            .iter()
+            .map(|(t, _)| tokenize::normalize(t))
+            .collect(),
+        ..Analysed::default()
+    };
+    for (f, (text, (_, weight))) in a.texts.iter().zip(&doc.fields).enumerate() {
+        let base = text.as_ptr() as usize;
+        let weight = *weight;
+        tokenize::for_each_token(text, |t| {
+            let (s, word) = match t {
+                Token::Word(x) => (x, true),
+                Token::Cjk(r) => (r, false),
+            };
+            let start = s.as_ptr() as usize - base;
+            let hash = tokenize::hash(s);
+            let e = Entry {
+                field: f as u32,
+                start: start as u32,
+                end: (start + s.len()) as u32,
+                shard: if word {
+                    tokenize::hash(tokenize::word_key(s))
+                } else {
+                    hash
+                },
+                hash,
+                weight,
+            };
+            if word {
+                a.words.push(e);
+            } else {
+                a.phrases.push(e);
             }
         });
     }
-    let mut bigrams: Vec<(u64, u32)> = bigrams.into_iter().collect();
-    bigrams.sort_unstable();
-    let mut words: Vec<(Box<str>, u32)> = words.into_iter().map(|(k, v)| (k.into(), v)).collect();
-    words.sort_unstable();
-    let mut phrases: Vec<(Box<str>, u32)> =
-        phrases.into_iter().map(|(k, v)| (k.into(), v)).collect();
-    phrases.sort_unstable();
-    Analysed {
-        bigrams,
-        words,
-        phrases,
+    a
+}
+
+/// Adds a posting to a list built in document order, summing repeats.
+fn add_posting(list: &mut Wide, doc: u32, weight: u32) {
+    match list.last_mut() {
+        Some(last) if last.0 == doc => last.1 = last.1.saturating_add(weight),
+        _ => list.push((doc, weight)),
     }
 }
 
@@ -241,109 +229,180 @@ fn shard_count(total: usize, target: usize, max: u32) -> u32 {
     (want.next_power_of_two() as u32).min(max)
 }
 
+/// Entries of every document whose bucket (`hash % n`) is in each of `n`
+/// buckets, in document order. Buckets are filled by a few parallel tasks,
+/// each scanning all documents for its own range of buckets, so no locks
+/// and no global sort are needed and postings come out sorted by document.
+fn scatter<'a, 'b, E: Sync + 'a, O: Send>(
+    analysed: &'a [Analysed<'b>],
+    n: u32,
+    entries: impl Fn(&'a Analysed<'b>) -> &'a [E] + Sync,
+    hash: impl Fn(&E) -> u32 + Sync,
+    make: impl Fn(u32, &'a Analysed<'b>, &'a E) -> O + Sync,
+) -> Vec<Vec<O>> {
+    let n = n.max(1) as usize;
+    let tasks = rayon::current_num_threads().clamp(1, n);
+    let parts: Vec<Vec<Vec<O>>> = (0..tasks)
+        .into_par_iter()
+        .map(|t| {
+            let (lo, hi) = (n * t / tasks, n * (t + 1) / tasks);
+            let mut out: Vec<Vec<O>> = (lo..hi).map(|_| Vec::new()).collect();
+            for (d, a) in analysed.iter().enumerate() {
+                for e in entries(a) {
+                    let b = hash(e) as usize % n;
+                    if b >= lo && b < hi {
+                        out[b - lo].push(make(d as u32, a, e));
+                    }
+                }
+            }
+            out
+        })
+        .collect();
+    parts.into_iter().flatten().collect()
+}
+
+/// Postings with unclamped weights, while building.
+type Wide = Vec<(u32, u32)>;
+
+/// Where a bigram occurs: (phrase id, offsets in the phrase), by phrase id.
+type Occurrences = Vec<(u32, Vec<u32>)>;
+
 /// Builds the encoded index of `docs` (document id = position).
 pub fn build(docs: &[DocText<'_>], targets: Targets) -> Encoded {
     let analysed: Vec<Analysed> = docs.par_iter().map(analyse).collect();
 
-    // words and phrases: merge in document order, so postings come out sorted
-    let mut words: FxMap<&str, Postings> = FxMap::default();
-    let mut phrase_docs: FxMap<&str, Postings> = FxMap::default();
-    let mut bigram_total = 0usize;
-    for (d, a) in analysed.iter().enumerate() {
-        let d = d as u32;
-        for (w, wt) in &a.words {
-            words.entry(w).or_default().push((d, clamp_weight(*wt)));
-        }
-        for (p, wt) in &a.phrases {
-            phrase_docs
-                .entry(p)
-                .or_default()
-                .push((d, clamp_weight(*wt)));
-        }
-        bigram_total += a.bigrams.len();
-    }
-
-    // term shards: bigrams and words, hashed
-    let word_postings: usize = words.values().map(Vec::len).sum();
-    let n_terms = shard_count((bigram_total + word_postings) * 2, targets.term_shard, 4096);
-    // bigram entries scattered to shards in document order (postings stay sorted)
-    let mut bigram_shards: Vec<Vec<(u64, u32, u8)>> = vec![Vec::new(); n_terms as usize];
-    {
-        let mut shard_cache: FxMap<u64, u32> = FxMap::default();
-        for (d, a) in analysed.iter().enumerate() {
-            for &(k, w) in &a.bigrams {
-                let s = *shard_cache
-                    .entry(k)
-                    .or_insert_with(|| tokenize::shard_of(&unpack(k), n_terms));
-                bigram_shards[s as usize].push((k, d as u32, clamp_weight(w)));
+    // phrases: deduplicated across documents, ids in text order
+    let groups = (rayon::current_num_threads() * 4) as u32;
+    let by_group: Vec<Vec<(u32, Hashed<'_>, u32)>> = scatter(
+        &analysed,
+        groups,
+        |a| &a.phrases,
+        |e| e.shard,
+        |d, a, e| (d, a.text(e), e.weight),
+    );
+    let mut phrase_list: Vec<(&str, Wide)> = by_group
+        .into_par_iter()
+        .flat_map_iter(|g| {
+            // entries come in document order, so each phrase's postings are sorted
+            let mut m: FxMap<Hashed<'_>, Wide> = FxMap::default();
+            for (d, text, w) in g {
+                add_posting(m.entry(text).or_default(), d, w);
             }
+            m.into_iter().map(|(k, v)| (k.text, v))
+        })
+        .collect();
+    phrase_list.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let phrase_count = phrase_list.len() as u32;
+
+    // occurrences: bigram → (phrase, offsets); char → phrases
+    let mut bigram_occ: BTreeMap<u64, Occurrences> = BTreeMap::new();
+    let mut char_occ: BTreeMap<char, Vec<u32>> = BTreeMap::new();
+    let mut chars: Vec<char> = Vec::new();
+    let mut local: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
+    for (pid, (text, _)) in phrase_list.iter().enumerate() {
+        let pid = pid as u32;
+        chars.clear();
+        chars.extend(text.chars());
+        local.clear();
+        for (i, w) in chars.windows(2).enumerate() {
+            local.entry(pack(w[0], w[1])).or_default().push(i as u32);
+        }
+        for (k, offs) in std::mem::take(&mut local) {
+            bigram_occ.entry(k).or_default().push((pid, offs));
+        }
+        chars.sort_unstable();
+        chars.dedup();
+        for &c in &chars {
+            char_occ.entry(c).or_default().push(pid);
         }
     }
-    let mut word_shards: Vec<Vec<(&str, &Postings)>> = vec![Vec::new(); n_terms as usize];
-    for (w, p) in &words {
-        word_shards[tokenize::shard_of(tokenize::word_key(w), n_terms) as usize].push((w, p));
+    let bigram_occ: Vec<(u64, Occurrences)> = bigram_occ.into_iter().collect();
+
+    // bigram postings, derived from the phrases that contain each bigram: a
+    // document's weight for a bigram is the sum over its phrases of phrase
+    // weight × occurrences of the bigram in the phrase. A dense accumulator
+    // per thread makes this a few additions per posting, no hashing.
+    let n_docs = docs.len();
+    let bigram_postings: Vec<Postings> = bigram_occ
+        .par_iter()
+        .map_init(
+            || (vec![0u32; n_docs], Vec::<u32>::new()),
+            |(acc, touched), (_, list)| {
+                for (pid, offs) in list {
+                    let n = offs.len() as u32;
+                    for &(d, w) in &phrase_list[*pid as usize].1 {
+                        let slot = &mut acc[d as usize];
+                        if *slot == 0 {
+                            touched.push(d);
+                        }
+                        *slot = slot.saturating_add(w.saturating_mul(n).max(1));
+                    }
+                }
+                touched.sort_unstable();
+                let p: Postings = touched
+                    .iter()
+                    .map(|&d| (d, clamp_weight(acc[d as usize])))
+                    .collect();
+                for &d in touched.iter() {
+                    acc[d as usize] = 0;
+                }
+                touched.clear();
+                p
+            },
+        )
+        .collect();
+
+    // term shards: bigrams and words, by hash of the key
+    let postings: usize = bigram_postings.iter().map(Vec::len).sum::<usize>()
+        + analysed.iter().map(|a| a.words.len()).sum::<usize>();
+    let n_terms = shard_count(postings * 2, targets.term_shard, 4096);
+    let mut bigram_shards: Vec<Vec<usize>> = vec![Vec::new(); n_terms as usize];
+    for (i, (k, _)) in bigram_occ.iter().enumerate() {
+        bigram_shards[(tokenize::hash_chars(unpack_chars(*k)) % n_terms) as usize].push(i);
     }
+    let word_shards: Vec<Vec<(u32, Hashed<'_>, u32)>> = scatter(
+        &analysed,
+        n_terms,
+        |a| &a.words,
+        |e| e.shard,
+        |d, a, e| (d, a.text(e), e.weight),
+    );
     let terms: Vec<Vec<u8>> = bigram_shards
         .into_par_iter()
         .zip(word_shards.into_par_iter())
-        .map(|(mut bigrams, mut words)| {
-            // stable sort by key keeps document order within a key
-            bigrams.sort_by_key(|e| e.0);
-            words.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        .map(|(bigrams, words)| {
             let mut entries: Vec<(String, Buf)> = Vec::new();
-            let mut i = 0;
-            while i < bigrams.len() {
-                let k = bigrams[i].0;
-                let j = i + bigrams[i..].partition_point(|e| e.0 == k);
-                let p: Postings = bigrams[i..j].iter().map(|e| (e.1, e.2)).collect();
+            for i in bigrams {
+                let mut b = Buf::default();
+                write_postings(&mut b, &bigram_postings[i]);
+                entries.push((unpack(bigram_occ[i].0), b));
+            }
+            // entries come in document order, so each word's postings are sorted
+            let mut m: FxMap<Hashed<'_>, Wide> = FxMap::default();
+            for (d, text, w) in words {
+                add_posting(m.entry(text).or_default(), d, w);
+            }
+            for (k, p) in m {
+                let p: Postings = p.into_iter().map(|(d, w)| (d, clamp_weight(w))).collect();
                 let mut b = Buf::default();
                 write_postings(&mut b, &p);
-                entries.push((unpack(k), b));
-                i = j;
-            }
-            for (w, p) in words {
-                let mut b = Buf::default();
-                write_postings(&mut b, p);
-                entries.push((w.to_string(), b));
+                entries.push((k.text.to_string(), b));
             }
             entries.sort_by(|a, b| a.0.cmp(&b.0));
             write_entries(&entries)
         })
         .collect();
 
-    // phrases: ids in text order
-    let mut phrase_list: Vec<(&str, Postings)> = phrase_docs.into_iter().collect();
-    phrase_list.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let phrase_count = phrase_list.len() as u32;
-
-    // occurrences: bigram → (phrase, offsets); char → phrases
-    let mut bigram_occ: BTreeMap<String, Vec<(u32, Vec<u32>)>> = BTreeMap::new();
-    let mut char_occ: BTreeMap<char, Vec<u32>> = BTreeMap::new();
-    for (pid, (text, _)) in phrase_list.iter().enumerate() {
-        let pid = pid as u32;
-        let chars: Vec<char> = text.chars().collect();
-        let mut local: BTreeMap<u64, Vec<u32>> = BTreeMap::new();
-        for (i, w) in chars.windows(2).enumerate() {
-            local.entry(pack(w[0], w[1])).or_default().push(i as u32);
-        }
-        for (k, offs) in local {
-            bigram_occ.entry(unpack(k)).or_default().push((pid, offs));
-        }
-        let mut seen: Vec<char> = chars.clone();
-        seen.sort_unstable();
-        seen.dedup();
-        for c in seen {
-            char_occ.entry(c).or_default().push(pid);
-        }
-    }
+    // occurrence shards
     let occ_total: usize = bigram_occ
-        .values()
-        .map(|v| v.iter().map(|(_, o)| 2 + o.len()).sum::<usize>())
+        .iter()
+        .map(|(_, v)| v.iter().map(|(_, o)| 2 + o.len()).sum::<usize>())
         .sum::<usize>()
         + char_occ.values().map(Vec::len).sum::<usize>();
     let n_occ = shard_count(occ_total * 2, targets.occ_shard, 1024);
     let mut occ_entries: Vec<Vec<(String, Buf)>> = vec![Vec::new(); n_occ as usize];
     for (k, list) in &bigram_occ {
+        let key = unpack(*k);
         let mut b = Buf::default();
         b.uint(list.len() as u64);
         let mut prev: Option<u32> = None;
@@ -357,7 +416,7 @@ pub fn build(docs: &[DocText<'_>], targets: Targets) -> Encoded {
                 po = Some(o);
             }
         }
-        occ_entries[tokenize::shard_of(k, n_occ) as usize].push((k.clone(), b));
+        occ_entries[tokenize::shard_of(&key, n_occ) as usize].push((key, b));
     }
     for (c, list) in &char_occ {
         let key = c.to_string();
@@ -395,7 +454,11 @@ pub fn build(docs: &[DocText<'_>], targets: Targets) -> Encoded {
             cur_first = pid as u32;
         }
         cur.str(text);
-        write_postings(&mut cur, postings);
+        let p: Postings = postings
+            .iter()
+            .map(|&(d, w)| (d, clamp_weight(w)))
+            .collect();
+        write_postings(&mut cur, &p);
         cur_count += 1;
         if cur.0.len() >= targets.phrase_shard {
             flush(&mut phrases, &mut cur, cur_first, cur_count);
@@ -414,89 +477,10 @@ pub fn build(docs: &[DocText<'_>], targets: Targets) -> Encoded {
     }
 }
 
-fn gap(prev: Option<u32>, v: u32) -> u64 {
-    match prev {
-        None => v as u64,
-        Some(p) => (v - p - 1) as u64,
-    }
-}
-
-/// A shard of keyed entries: count, then per entry its key and its
-/// length-prefixed payload (so the client can skip entries it does not need).
-fn write_entries(entries: &[(String, Buf)]) -> Vec<u8> {
-    let mut b = Buf::default();
-    b.uint(entries.len() as u64);
-    for (k, payload) in entries {
-        b.str(k);
-        b.uint(payload.0.len() as u64);
-        b.bytes(&payload.0);
-    }
-    b.0
-}
-
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    /// Decodes what the encoder writes, as the browser does; for tests.
-    pub struct Reader<'a> {
-        pub b: &'a [u8],
-        pub i: usize,
-    }
-
-    impl<'a> Reader<'a> {
-        pub fn new(b: &'a [u8]) -> Reader<'a> {
-            Reader { b, i: 0 }
-        }
-        pub fn uint(&mut self) -> u64 {
-            let mut v = 0u64;
-            let mut shift = 0;
-            loop {
-                let x = self.b[self.i];
-                self.i += 1;
-                v |= ((x & 0x7f) as u64) << shift;
-                if x < 0x80 {
-                    return v;
-                }
-                shift += 7;
-            }
-        }
-        pub fn str(&mut self) -> String {
-            let n = self.uint() as usize;
-            let s = String::from_utf8(self.b[self.i..self.i + n].to_vec()).expect("utf-8");
-            self.i += n;
-            s
-        }
-        pub fn postings(&mut self) -> Postings {
-            let n = self.uint() as usize;
-            let mut ids = Vec::with_capacity(n);
-            let mut prev: Option<u32> = None;
-            for _ in 0..n {
-                let g = self.uint() as u32;
-                let d = match prev {
-                    None => g,
-                    Some(p) => p + g + 1,
-                };
-                ids.push(d);
-                prev = Some(d);
-            }
-            let w = self.b[self.i..self.i + n].to_vec();
-            self.i += n;
-            ids.into_iter().zip(w).collect()
-        }
-        /// key → payload bytes.
-        pub fn entries(&mut self) -> BTreeMap<String, Vec<u8>> {
-            let n = self.uint();
-            let mut out = BTreeMap::new();
-            for _ in 0..n {
-                let k = self.str();
-                let len = self.uint() as usize;
-                out.insert(k, self.b[self.i..self.i + len].to_vec());
-                self.i += len;
-            }
-            out
-        }
-    }
+    use crate::search::encode::tests::Reader;
 
     fn doc(fields: &[(&'static str, u32)]) -> DocText<'static> {
         let mut d = DocText::default();
@@ -521,20 +505,21 @@ pub(crate) mod tests {
             doc(&[("料理", weight::BODY)]),
         ];
         let enc = build(&docs, Targets::default());
-        assert_eq!(term(&enc, "python", "py"), Some(vec![(0, 16), (1, 2)]));
-        assert_eq!(term(&enc, "エン", "エン"), Some(vec![(0, 16), (1, 1)]));
-        assert_eq!(term(&enc, "料理", "料理"), Some(vec![(2, 1)]));
+        // weight levels: 16 (a title) is level 9, 2 (twice in the body) level 1
+        assert_eq!(term(&enc, "python", "py"), Some(vec![(0, 9), (1, 1)]));
+        assert_eq!(term(&enc, "エン", "エン"), Some(vec![(0, 9), (1, 0)]));
+        assert_eq!(term(&enc, "料理", "料理"), Some(vec![(2, 0)]));
         assert_eq!(term(&enc, "理料", "理料"), None);
     }
 
     #[test]
-    fn weights_saturate_at_255() {
+    fn weights_saturate_at_the_top_level() {
         let long = "ます ".repeat(400);
         let docs = vec![DocText {
             fields: vec![(Cow::Owned(long), weight::BODY)],
         }];
         let enc = build(&docs, Targets::default());
-        assert_eq!(term(&enc, "ます", "ます"), Some(vec![(0, 255)]));
+        assert_eq!(term(&enc, "ます", "ます"), Some(vec![(0, 15)]));
     }
 
     #[test]
@@ -563,7 +548,7 @@ pub(crate) mod tests {
                 "ソフトウェアエンジニアです"
             ]
         );
-        assert_eq!(posts[2], vec![(0, 1), (2, 16)], "one phrase, two documents");
+        assert_eq!(posts[2], vec![(0, 0), (2, 9)], "one phrase, two documents");
         // the bigram アエ exists only inside phrase 2, at offset 5
         let n = enc.occs.len() as u32;
         let e = Reader::new(&enc.occs[tokenize::shard_of("アエ", n) as usize]).entries();
@@ -629,5 +614,17 @@ pub(crate) mod tests {
         assert_eq!(a.terms, b.terms);
         assert_eq!(a.occs, b.occs);
         assert_eq!(a.phrases, b.phrases);
+        // whatever the number of threads
+        for threads in [1, 3] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("thread pool");
+            let c = pool.install(|| build(&docs, Targets::default()));
+            assert_eq!(
+                (&a.terms, &a.occs, &a.phrases),
+                (&c.terms, &c.occs, &c.phrases)
+            );
+        }
     }
 }

@@ -34,6 +34,7 @@
 //! `origin_region`, `age_band` and custom fields are never indexed, and a
 //! withheld talent is not in the model at all.
 
+pub mod encode;
 pub mod facets;
 pub mod index;
 pub mod tokenize;
@@ -55,8 +56,8 @@ use index::{DocText, weight};
 /// Documents per metadata file.
 pub const CHUNK: usize = 8;
 
-/// Summary length kept in metadata (characters).
-const SUMMARY_CHARS: usize = 160;
+/// Summary length kept in metadata (characters): two lines of an excerpt.
+const SUMMARY_CHARS: usize = 100;
 
 /// The folder of a language's index, relative to the output root.
 pub fn index_dir(prefix: &str) -> String {
@@ -90,12 +91,11 @@ pub fn documents(lang: &Language) -> Vec<PageId> {
     ids
 }
 
-/// What the browser shows of a result.
+/// What the browser shows of a result (its kind is known from its number).
 #[derive(Debug, Serialize)]
 struct Meta {
     u: String,
     t: String,
-    k: &'static str,
     #[serde(skip_serializing_if = "String::is_empty")]
     s: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -135,12 +135,16 @@ fn meta(vb: &ViewBuilder<'_>, p: &Page) -> Meta {
     Meta {
         u: c.url,
         t: c.title,
-        k: p.kind.as_str(),
         s: truncate(&c.summary, SUMMARY_CHARS),
         d: c.date_display,
-        dt: c.date,
+        // the day, in the site's time zone, for <time datetime>
+        dt: c.date.map(|d| d.chars().take(10).collect()),
         h: c.headline,
-        sk: if talent { c.skills } else { Vec::new() },
+        sk: if talent {
+            c.skills.into_iter().take(6).collect()
+        } else {
+            Vec::new()
+        },
         la: c.languages,
         r: c.regions,
         a: c.available_from,
@@ -249,11 +253,11 @@ fn language_text(strings: &Strings, l: &crate::content::schema::LanguageSkill) -
     format!("{name} {level}")
 }
 
-/// zlib at the default level: the browser inflates with `DecompressionStream("deflate")`.
+/// zlib at level 3 (nearly the size of level 6 at half the time): the browser inflates with `DecompressionStream("deflate")`.
 pub fn compress(bytes: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::ZlibEncoder::new(
         Vec::with_capacity(bytes.len() / 3 + 64),
-        flate2::Compression::new(6),
+        flate2::Compression::new(3),
     );
     // writing to a Vec cannot fail
     let _ = e.write_all(bytes);

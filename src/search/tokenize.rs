@@ -39,18 +39,24 @@ pub enum Token<'a> {
 /// sound mark, iteration marks, CJK ideographs and Hangul syllables. The
 /// katakana middle dot `・` separates, like punctuation.
 pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
+    let u = c as u32;
+    if u < 0x3005 {
+        return false;
+    }
+    if u >= 0x4E00 {
+        return u <= 0x9FFF
+            || (0xAC00..=0xD7A3).contains(&u)
+            || (0xF900..=0xFAFF).contains(&u)
+            || (0x20000..=0x3FFFF).contains(&u);
+    }
+    matches!(u,
         0x3005..=0x3007
         | 0x3041..=0x3096
         | 0x3099..=0x309F
         | 0x30A1..=0x30FA
         | 0x30FC..=0x30FF
         | 0x31F0..=0x31FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0x20000..=0x3FFFF)
+        | 0x3400..=0x4DBF)
 }
 
 /// Combining marks (and ZWNJ/ZWJ) that continue a word of letters.
@@ -82,6 +88,13 @@ fn is_word_mark(c: char) -> bool {
 
 /// A character that starts or continues a word.
 fn is_word_start(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    // CJK punctuation is frequent in Japanese text: answer it without the tables
+    if matches!(c as u32, 0x3000..=0x3004 | 0x3008..=0x303F | 0x30FB) {
+        return false;
+    }
     c.is_alphanumeric() && !is_cjk(c)
 }
 
@@ -101,27 +114,88 @@ fn is_stable(c: char) -> bool {
             | 0xAC00..=0xD7A3)
 }
 
-/// NFKC, then lower case: the one spelling both the index and the query use.
-pub fn normalize(text: &str) -> Cow<'_, str> {
-    if text
-        .chars()
-        .all(|c| is_stable(c) && !c.is_ascii_uppercase())
-    {
-        return Cow::Borrowed(text);
+/// What a character becomes on its own, when that needs no context: full
+/// width ASCII and the ideographic space map to ASCII (as NFKC maps them).
+fn simple_fold(c: char) -> Option<char> {
+    match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).map(|a| a.to_ascii_lowercase()),
+        0x3000 => Some(' '),
+        _ => None,
     }
-    let mut out = String::with_capacity(text.len());
-    // byte index in `text` and length of `out` where the last stable char began
-    let mut last_stable: Option<(usize, usize)> = None;
-    let mut chars = text.char_indices().peekable();
+}
+
+/// Any other character NFKC leaves alone on its own (quick check "yes"),
+/// Greek excepted: its lower case depends on the next letter (final sigma).
+fn is_plain(c: char) -> bool {
+    !matches!(c as u32, 0x0370..=0x03FF | 0x1F00..=0x1FFF)
+        && unicode_normalization::is_nfkc_quick(std::iter::once(c))
+            == unicode_normalization::IsNormalized::Yes
+}
+
+/// A character that normalisation leaves exactly as it is.
+fn is_clean(c: char) -> bool {
+    if is_stable(c) {
+        !c.is_ascii_uppercase()
+    } else {
+        is_plain(c) && !c.is_uppercase()
+    }
+}
+
+/// NFKC, then lower case: the one spelling both the index and the query use.
+///
+/// Runs of characters that need nothing are copied as slices; characters
+/// that map on their own (upper case, full-width ASCII) are mapped one by
+/// one; anything else goes through full NFKC in a span that starts one
+/// character early, so a combining mark composes with its base.
+pub fn normalize(text: &str) -> Cow<'_, str> {
+    let Some(first) = text
+        .char_indices()
+        .find(|&(_, c)| !is_clean(c))
+        .map(|(i, _)| i)
+    else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len() + 8);
+    // text[copied..i] is clean and not yet in `out`
+    let mut copied = 0;
+    // where the last character began in `text` and in `out`
+    let mut last: Option<(usize, usize)> = None;
+    let mut chars = text[first..]
+        .char_indices()
+        .map(|(j, c)| (j + first, c))
+        .peekable();
     while let Some((i, c)) = chars.next() {
-        if is_stable(c) {
-            last_stable = Some((i, out.len()));
-            out.push(c.to_ascii_lowercase());
+        if is_clean(c) {
             continue;
         }
-        // a span of unstable characters, starting one character early so a
-        // combining mark composes with its base (カ + ゙ → ガ, e + ́ → é)
-        let (start, keep) = match last_stable {
+        if copied < i {
+            out.push_str(&text[copied..i]);
+            let prev = text[..i].chars().next_back().map_or(0, char::len_utf8);
+            last = Some((i - prev, out.len() - prev));
+        }
+        let here = out.len();
+        let mapped = if c.is_ascii_uppercase() {
+            out.push(c.to_ascii_lowercase());
+            true
+        } else if let Some(f) = simple_fold(c)
+            && chars.peek().is_none_or(|&(_, d)| is_stable(d))
+        {
+            // full-width ASCII before a stable character (no mark to compose with)
+            out.push(f);
+            true
+        } else if is_plain(c) {
+            out.extend(c.to_lowercase());
+            true
+        } else {
+            false
+        };
+        if mapped {
+            last = Some((i, here));
+            copied = i + c.len_utf8();
+            continue;
+        }
+        // full NFKC over a span of unstable characters, from the one before it
+        let (start, keep) = match last {
             Some((si, so)) if si + text[si..].chars().next().map_or(0, char::len_utf8) == i => {
                 (si, so)
             }
@@ -138,56 +212,79 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
         out.truncate(keep);
         let span: String = text[start..end].nfkc().collect();
         out.push_str(&span.to_lowercase());
-        last_stable = None;
+        last = None;
+        copied = end;
     }
+    out.push_str(&text[copied..]);
     Cow::Owned(out)
+}
+
+/// The character starting at byte `i` of valid UTF-8, and its length.
+#[inline]
+fn decode(b: &[u8], i: usize) -> (char, usize) {
+    let x = b[i] as u32;
+    let (v, n) = if x < 0x80 {
+        (x, 1)
+    } else if x < 0xE0 {
+        (((x & 0x1F) << 6) | (b[i + 1] as u32 & 0x3F), 2)
+    } else if x < 0xF0 {
+        (
+            ((x & 0x0F) << 12) | ((b[i + 1] as u32 & 0x3F) << 6) | (b[i + 2] as u32 & 0x3F),
+            3,
+        )
+    } else {
+        (
+            ((x & 0x07) << 18)
+                | ((b[i + 1] as u32 & 0x3F) << 12)
+                | ((b[i + 2] as u32 & 0x3F) << 6)
+                | (b[i + 3] as u32 & 0x3F),
+            4,
+        )
+    };
+    (char::from_u32(v).unwrap_or('\u{fffd}'), n)
 }
 
 /// Calls `f` for every token of normalised text, in order.
 pub fn for_each_token<'a>(norm: &'a str, mut f: impl FnMut(Token<'a>)) {
-    let bytes_len = norm.len();
-    let mut it = norm.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+    let b = norm.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let (c, n) = decode(b, i);
+        let start = i;
+        i += n;
         if is_cjk(c) {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = it.peek() {
+            while i < b.len() {
+                let (d, m) = decode(b, i);
                 if !is_cjk(d) {
                     break;
                 }
-                end = j + d.len_utf8();
-                it.next();
+                i += m;
             }
-            f(Token::Cjk(&norm[i..end]));
+            f(Token::Cjk(&norm[start..i]));
         } else if is_word_start(c) {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = it.peek() {
+            while i < b.len() {
+                let (d, m) = decode(b, i);
                 if !(is_word_start(d) || is_word_mark(d)) {
                     break;
                 }
-                end = j + d.len_utf8();
-                it.next();
+                i += m;
             }
             // `c++`, `c#`: a suffix of one or two `+`, or one `#`, before a non-word character
-            let rest = &norm[end..bytes_len];
-            let suffix = if rest.starts_with("++") {
-                2
-            } else if rest.starts_with('+') || rest.starts_with('#') {
-                1
-            } else {
-                0
+            let rest = &b[i..];
+            let suffix = match rest {
+                [b'+', b'+', ..] => 2,
+                [b'+', ..] | [b'#', ..] => 1,
+                _ => 0,
             };
             if suffix > 0
-                && !rest[suffix..]
-                    .chars()
-                    .next()
-                    .is_some_and(|d| is_word_start(d) || d == '+' || d == '#')
+                && !(i + suffix < b.len() && {
+                    let (d, _) = decode(b, i + suffix);
+                    is_word_start(d) || d == '+' || d == '#'
+                })
             {
-                for _ in 0..suffix {
-                    it.next();
-                }
-                end += suffix;
+                i += suffix;
             }
-            f(Token::Word(&norm[i..end]));
+            f(Token::Word(&norm[start..i]));
         }
     }
 }
@@ -211,8 +308,13 @@ pub fn word_key(word: &str) -> &str {
 /// FNV-1a over code points with a final avalanche (murmur3's fmix32); the
 /// browser computes the same with `Math.imul`.
 pub fn hash(key: &str) -> u32 {
+    hash_chars(key.chars())
+}
+
+/// [`hash`] of the string these characters make.
+pub fn hash_chars(chars: impl IntoIterator<Item = char>) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
-    for c in key.chars() {
+    for c in chars {
         h ^= c as u32;
         h = h.wrapping_mul(0x0100_0193);
     }
@@ -320,6 +422,70 @@ mod tests {
         assert_eq!(toks("हिन्दी"), ["w:हिन्दी"]);
         // Hangul syllables are bigram runs like Japanese
         assert_eq!(toks("한국어 공부"), ["j:한국어", "j:공부"]);
+    }
+
+    #[test]
+    fn the_fast_paths_equal_full_nfkc_then_lower_case() {
+        // pieces that exercise every path: stable text, upper case, full width,
+        // half-width kana with voiced marks, combining marks, compatibility forms
+        let pieces = [
+            "日本語",
+            "ソフト",
+            "ｿﾌﾄ",
+            "ｶﾞ",
+            "ﾊﾟ",
+            "\u{3099}",
+            "\u{309a}",
+            "か",
+            "ABC",
+            "Éé",
+            "Ｎ２",
+            "（株）",
+            "㈱",
+            "①",
+            "…",
+            "　",
+            " ",
+            "e",
+            "\u{301}",
+            "\u{308}",
+            "Ⅳ",
+            "ﬁ",
+            "“”",
+            "、。",
+            "・",
+            "🍜",
+            "Ω",
+            "K",
+            "ß",
+            "ǅ",
+            "가",
+            "\u{1161}",
+            "\u{11a8}",
+            "ﾞ",
+            "ｰ",
+        ];
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..5000 {
+            let mut s = String::new();
+            for _ in 0..(x % 7 + 1) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                s.push_str(pieces[(x % pieces.len() as u64) as usize]);
+            }
+            let want = s.nfkc().collect::<String>().to_lowercase();
+            assert_eq!(normalize(&s), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn lower_case_follows_the_javascript_rules() {
+        assert_eq!(normalize("ÉCOLE Über"), "école über");
+        // final sigma depends on the letter after it
+        assert_eq!(normalize("ΟΔΟΣ ΣΟΦΙΑ"), "οδος σοφια");
+        assert_eq!(normalize("“Quote” — Ⅳ…"), "“quote” — iv...");
+        assert_eq!(normalize("İstanbul"), "i\u{307}stanbul");
     }
 
     #[test]

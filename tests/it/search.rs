@@ -64,6 +64,25 @@ impl Reader<'_> {
     fn skip(&mut self, n: usize) {
         self.i += n;
     }
+    /// Postings: count, mode (gaps or bitmap), ids, weight nibbles.
+    fn skip_postings(&mut self) {
+        let n = self.uint() as usize;
+        if n == 0 {
+            return;
+        }
+        let mode = self.b[self.i];
+        self.i += 1;
+        if mode == 1 {
+            self.uint();
+            let len = self.uint() as usize;
+            self.skip(len);
+        } else {
+            for _ in 0..n {
+                self.uint();
+            }
+        }
+        self.skip(n.div_ceil(2));
+    }
 }
 
 /// What an index holds, decoded independently of the client.
@@ -108,11 +127,7 @@ fn dump(index_dir: &Path) -> Dump {
         let mut r = Reader { b: &b, i: 0 };
         for _ in 0..r.uint() {
             d.phrases.push(r.str());
-            let n = r.uint() as usize;
-            for _ in 0..n {
-                r.uint();
-            }
-            r.skip(n);
+            r.skip_postings();
         }
     }
     let docs = d.manifest["docs"].as_u64().expect("docs") as usize;
@@ -251,6 +266,7 @@ fn every_language_gets_an_index_of_what_it_publishes() {
     assert_eq!(ja.meta[0]["t"], "サミールさん");
     assert_eq!(ja.meta[0]["h"], "バックエンドエンジニア（Python / Django）");
     assert_eq!(ja.meta[0]["a"], "2026年4月");
+    assert_eq!(ja.meta[0]["dt"], "2026-05-20");
     // a talent is in every language, with that language's name and headline
     assert_eq!(en.manifest["docs"], 5);
     assert_eq!(en.meta[0]["u"], "/jobs/en/talents/t-py/");
@@ -757,6 +773,7 @@ fn the_browser_tokenises_and_hashes_exactly_as_rust() {
         "Ελληνικά Русский می\u{200c}خواهم हिन्दी 한국어 공부",
         "Cafe\u{301} か\u{3099} ① ㈱ \u{F900}",
         "JLPT N2、CEFR B2。UI/UX",
+        "ÉCOLE Über ΟΔΟΣ ΣΟΦΙΑ “Quote” — Ⅳ… İstanbul",
     ];
     let (_site, out) = fixture_site();
     let o = node(

@@ -69,6 +69,8 @@ export const wordKey = w => Array.from(w).slice(0, 2).join('');
 // ---------------------------------------------------------------- reading the index
 
 const utf8 = new TextDecoder();
+// weight levels → weights (src/search/index.rs `WEIGHTS`)
+const WEIGHTS = [1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 26, 32, 48, 80, 128];
 
 class Reader {
   constructor(bytes) { this.b = bytes; this.i = 0; }
@@ -78,14 +80,27 @@ class Reader {
     return v;
   }
   str() { const n = this.uint(); const s = utf8.decode(this.b.subarray(this.i, this.i + n)); this.i += n; return s; }
-  /** Postings: [ids, weights]. */
+  /** Postings: [ids, weights]. Ids as gaps or as a bitmap; weights as 4-bit levels. */
   postings() {
     const n = this.uint();
     const ids = new Uint32Array(n);
-    let prev = -1;
-    for (let k = 0; k < n; k++) { prev += this.uint() + 1; ids[k] = prev; }
-    const w = this.b.subarray(this.i, this.i + n);
-    this.i += n;
+    if (n) {
+      if (this.b[this.i++] === 1) {
+        const first = this.uint(), len = this.uint();
+        let k = 0;
+        for (let j = 0; j < len; j++) {
+          const x = this.b[this.i + j];
+          if (x) for (let bit = 0; bit < 8; bit++) if (x & (1 << bit)) ids[k++] = first + j * 8 + bit;
+        }
+        this.i += len;
+      } else {
+        let prev = -1;
+        for (let k = 0; k < n; k++) { prev += this.uint() + 1; ids[k] = prev; }
+      }
+    }
+    const w = new Uint8Array(n);
+    for (let k = 0; k < n; k++) { const x = this.b[this.i + (k >> 1)]; w[k] = WEIGHTS[k & 1 ? x >> 4 : x & 15]; }
+    this.i += (n + 1) >> 1;
     return [ids, w];
   }
   /** A keyed shard: Map key → payload bytes. */
@@ -160,9 +175,14 @@ export class Index {
     for (const d of decoded) for (const p of pids) { const e = d.list[p - d.first]; if (e && p >= d.first) out.set(p, e); }
     return out;
   }
+  /** What a result shows; its kind (`k`) comes from the document ranges of the manifest. */
   meta(doc) {
     const c = Math.floor(doc / this.m.chunk);
-    return this.cached(`d/${c}.bin`, b => JSON.parse(utf8.decode(b))).then(list => list[doc - c * this.m.chunk]);
+    return this.cached(`d/${c}.bin`, b => JSON.parse(utf8.decode(b))).then(list => ({ ...list[doc - c * this.m.chunk], k: this.kindOf(doc) }));
+  }
+  kindOf(doc) {
+    for (const [k, [lo, hi]] of Object.entries(this.m.kinds)) if (doc >= lo && doc < hi) return k;
+    return 'page';
   }
   facets(name) { return this.cached(`f/${name}.bin`, decodeFacets); }
 }
