@@ -253,101 +253,121 @@ fn talent_file<'a>(
     tax: &(dyn Fn(TaxonomyKind) -> Option<&'a Taxonomy> + Sync),
 ) -> Vec<u8> {
     let s = |k: &str| i18n::string(strings, k);
-    let mut job = SetBuilder::default();
-    let mut skill = SetBuilder::default();
-    let mut language = SetBuilder::default();
-    let mut region = SetBuilder::default();
-    let mut etype = SetBuilder::default();
-    let mut remote = SetBuilder::default();
-    let mut tag = SetBuilder::default();
-    let mut avail = Vec::with_capacity(docs.len());
-    let mut groups: BTreeMap<String, String> = BTreeMap::new();
-    let mut months: BTreeMap<i64, String> = BTreeMap::new();
-    let (jobs, skills, tags) = (
-        tax(TaxonomyKind::JobCategories),
-        tax(TaxonomyKind::Skills),
-        tax(TaxonomyKind::Tags),
-    );
-    for p in docs {
-        let PageData::Talent(t) = &p.data else {
-            continue;
-        };
-        add_terms(&mut job, jobs, strings, p, TaxonomyKind::JobCategories);
-        add_terms(&mut skill, skills, strings, p, TaxonomyKind::Skills);
-        add_terms(&mut tag, tags, strings, p, TaxonomyKind::Tags);
-        for l in &t.languages {
-            let code = crate::slug::term_slug(&l.code);
-            if !groups.contains_key(&code) {
-                let name = i18n::lookup(strings, "language_names", &l.code);
-                groups.insert(code.clone(), name);
-            }
-            let (level, label) = level_key(l);
-            let key = format!("{code}:{level}");
-            language.add(Cow::Owned(key), || {
-                if level == "native" {
-                    s("native")
-                } else {
-                    label
+    let talents: Vec<Option<&crate::content::Talent>> = docs
+        .iter()
+        .map(|p| match &p.data {
+            PageData::Talent(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect();
+    // three passes over the talents, in parallel: terms, languages, the rest
+    let terms = || {
+        let mut cols: Vec<SetBuilder<'a>> = (0..3).map(|_| SetBuilder::default()).collect();
+        let kinds = [
+            TaxonomyKind::JobCategories,
+            TaxonomyKind::Skills,
+            TaxonomyKind::Tags,
+        ];
+        for (p, t) in docs.iter().zip(&talents) {
+            for (b, kind) in cols.iter_mut().zip(kinds) {
+                if t.is_some() {
+                    add_terms(b, tax(kind), strings, p, kind);
                 }
-            });
-        }
-        for r in &t.regions {
-            let r = r.trim();
-            if !r.is_empty() {
-                region.add(Cow::Borrowed(r), || r.to_string());
+                b.end_doc();
             }
         }
-        for e in t.employment_types() {
-            etype.add(Cow::Borrowed(e.as_str()), || {
-                i18n::lookup(strings, "employment_type_names", e.as_str())
-            });
-        }
-        if t.availability.as_ref().is_some_and(|a| a.remote_ok) {
-            remote.add(Cow::Borrowed("yes"), || s("search_remote_ok"));
-        }
-        for b in [
-            &mut job,
-            &mut skill,
-            &mut language,
-            &mut region,
-            &mut etype,
-            &mut remote,
-            &mut tag,
-        ] {
-            b.end_doc();
-        }
-        let from = t.availability.as_ref().and_then(|a| a.from);
-        avail.push(from.map(|ym| {
-            let m = month_number(ym);
-            months
-                .entry(m)
-                .or_insert_with(|| i18n::format_year_month(ym, lang));
-            m
-        }));
-    }
-    let level_order = |a: &Val<'_>, b: &Val<'_>| {
-        let (ca, la) = a.0.split_once(':').unwrap_or((&a.0, ""));
-        let (cb, lb) = b.0.split_once(':').unwrap_or((&b.0, ""));
-        ca.cmp(cb).then_with(|| level_rank(lb).cmp(&level_rank(la)))
-    };
-    let mut lang_col = language.finish("lang", Mode::All, level_order);
-    lang_col.groups = groups.into_iter().collect();
-    let type_order = |a: &Val<'_>, b: &Val<'_>| type_rank(&a.0).cmp(&type_rank(&b.0));
-    encode(
-        &[
+        let mut it = cols.into_iter();
+        let mut next = || it.next().unwrap_or_default();
+        let (job, skill, tag) = (next(), next(), next());
+        (
             job.finish("job", Mode::Any, by_count),
             skill.finish("skill", Mode::All, by_count),
-            lang_col,
+            tag.finish("tag", Mode::All, by_count),
+        )
+    };
+    let languages = || {
+        let mut language = SetBuilder::default();
+        let mut groups: BTreeMap<String, String> = BTreeMap::new();
+        for t in &talents {
+            for l in t.iter().flat_map(|t| &t.languages) {
+                let code = crate::slug::term_slug(&l.code);
+                if !groups.contains_key(&code) {
+                    let name = i18n::lookup(strings, "language_names", &l.code);
+                    groups.insert(code.clone(), name);
+                }
+                let (level, label) = level_key(l);
+                let key = format!("{code}:{level}");
+                language.add(Cow::Owned(key), || {
+                    if level == "native" {
+                        s("native")
+                    } else {
+                        label
+                    }
+                });
+            }
+            language.end_doc();
+        }
+        let level_order = |a: &Val<'_>, b: &Val<'_>| {
+            let (ca, la) = a.0.split_once(':').unwrap_or((&a.0, ""));
+            let (cb, lb) = b.0.split_once(':').unwrap_or((&b.0, ""));
+            ca.cmp(cb).then_with(|| level_rank(lb).cmp(&level_rank(la)))
+        };
+        let mut col = language.finish("lang", Mode::All, level_order);
+        col.groups = groups.into_iter().collect();
+        col
+    };
+    let rest = || {
+        let mut region = SetBuilder::default();
+        let mut etype = SetBuilder::default();
+        let mut remote = SetBuilder::default();
+        let mut avail = Vec::with_capacity(docs.len());
+        let mut months: BTreeMap<i64, String> = BTreeMap::new();
+        for t in &talents {
+            if let Some(t) = t {
+                for r in &t.regions {
+                    let r = r.trim();
+                    if !r.is_empty() {
+                        region.add(Cow::Borrowed(r), || r.to_string());
+                    }
+                }
+                for e in t.employment_types() {
+                    etype.add(Cow::Borrowed(e.as_str()), || {
+                        i18n::lookup(strings, "employment_type_names", e.as_str())
+                    });
+                }
+                if t.availability.as_ref().is_some_and(|a| a.remote_ok) {
+                    remote.add(Cow::Borrowed("yes"), || s("search_remote_ok"));
+                }
+            }
+            for b in [&mut region, &mut etype, &mut remote] {
+                b.end_doc();
+            }
+            let from = t.and_then(|t| t.availability.as_ref()).and_then(|a| a.from);
+            avail.push(from.map(|ym| {
+                let m = month_number(ym);
+                months
+                    .entry(m)
+                    .or_insert_with(|| i18n::format_year_month(ym, lang));
+                m
+            }));
+        }
+        let type_order = |a: &Val<'_>, b: &Val<'_>| type_rank(&a.0).cmp(&type_rank(&b.0));
+        (
             region.finish("region", Mode::Any, by_count),
             etype.finish("type", Mode::Any, type_order),
             remote.finish("remote", Mode::All, by_count),
-            tag.finish("tag", Mode::All, by_count),
-        ],
-        &[NumColumn {
-            name: "avail",
-            labels: months.into_iter().collect(),
-            docs: avail,
-        }],
+            NumColumn {
+                name: "avail",
+                labels: months.into_iter().collect(),
+                docs: avail,
+            },
+        )
+    };
+    let (((job, skill, tag), lang_col), (region, etype, remote, avail)) =
+        rayon::join(|| rayon::join(terms, languages), rest);
+    encode(
+        &[job, skill, lang_col, region, etype, remote, tag],
+        &[avail],
         0,
         docs.len(),
     )

@@ -39,7 +39,7 @@ use std::hash::Hasher;
 use rayon::prelude::*;
 
 use super::encode::{Buf, FxMap, Postings, clamp_weight, gap, write_entries, write_postings};
-use super::tokenize::{self, Token};
+use super::tokenize;
 
 /// Field weights: a match in the title counts more than one in the body.
 pub mod weight {
@@ -149,29 +149,21 @@ fn analyse<'a>(doc: &'a DocText<'_>) -> Analysed<'a> {
             .collect(),
         ..Analysed::default()
     };
+    let guess = a.texts.iter().map(|t| t.len()).sum::<usize>() / 24;
+    a.words.reserve(guess);
+    a.phrases.reserve(guess);
     for (f, (text, (_, weight))) in a.texts.iter().zip(&doc.fields).enumerate() {
-        let base = text.as_ptr() as usize;
         let weight = *weight;
-        tokenize::for_each_token(text, |t| {
-            let (s, word) = match t {
-                Token::Word(x) => (x, true),
-                Token::Cjk(r) => (r, false),
-            };
-            let start = s.as_ptr() as usize - base;
-            let hash = tokenize::hash(s);
+        tokenize::scan(text, |s| {
             let e = Entry {
                 field: f as u32,
-                start: start as u32,
-                end: (start + s.len()) as u32,
-                shard: if word {
-                    tokenize::hash(tokenize::word_key(s))
-                } else {
-                    hash
-                },
-                hash,
+                start: s.start as u32,
+                end: s.end as u32,
+                shard: s.key_hash,
+                hash: s.hash,
                 weight,
             };
-            if word {
+            if s.word {
                 a.words.push(e);
             } else {
                 a.phrases.push(e);
@@ -338,14 +330,20 @@ pub fn build(docs: &[DocText<'_>], targets: Targets) -> Encoded {
                         *slot = slot.saturating_add(w.saturating_mul(n).max(1));
                     }
                 }
-                touched.sort_unstable();
-                let p: Postings = touched
-                    .iter()
-                    .map(|&d| (d, clamp_weight(acc[d as usize])))
-                    .collect();
-                for &d in touched.iter() {
-                    acc[d as usize] = 0;
-                }
+                // a bigram on many pages: read the accumulator in order instead of sorting
+                let p: Postings = if touched.len() * 16 > n_docs {
+                    acc.iter_mut()
+                        .enumerate()
+                        .filter(|(_, w)| **w > 0)
+                        .map(|(d, w)| (d as u32, clamp_weight(std::mem::take(w))))
+                        .collect()
+                } else {
+                    touched.sort_unstable();
+                    touched
+                        .iter()
+                        .map(|&d| (d, clamp_weight(std::mem::take(&mut acc[d as usize]))))
+                        .collect()
+                };
                 touched.clear();
                 p
             },

@@ -132,6 +132,32 @@ fn is_plain(c: char) -> bool {
             == unicode_normalization::IsNormalized::Yes
 }
 
+/// The byte index of the first character at or after `from` that
+/// normalisation changes. CJK ideographs U+5000–U+9FFF (UTF-8 lead bytes
+/// E5–E9) and lower-case ASCII, most of any page, are skipped without decoding.
+fn first_unclean(text: &str, from: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = from;
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            if x.is_ascii_uppercase() {
+                return Some(i);
+            }
+            i += 1;
+        } else if (0xE5..=0xE9).contains(&x) {
+            i += 3;
+        } else {
+            let (c, n) = decode(b, i);
+            if !is_clean(c) {
+                return Some(i);
+            }
+            i += n;
+        }
+    }
+    None
+}
+
 /// A character that normalisation leaves exactly as it is.
 fn is_clean(c: char) -> bool {
     if is_stable(c) {
@@ -148,38 +174,28 @@ fn is_clean(c: char) -> bool {
 /// one; anything else goes through full NFKC in a span that starts one
 /// character early, so a combining mark composes with its base.
 pub fn normalize(text: &str) -> Cow<'_, str> {
-    let Some(first) = text
-        .char_indices()
-        .find(|&(_, c)| !is_clean(c))
-        .map(|(i, _)| i)
-    else {
+    let Some(mut i) = first_unclean(text, 0) else {
         return Cow::Borrowed(text);
     };
+    let b = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 8);
     // text[copied..i] is clean and not yet in `out`
     let mut copied = 0;
     // where the last character began in `text` and in `out`
     let mut last: Option<(usize, usize)> = None;
-    let mut chars = text[first..]
-        .char_indices()
-        .map(|(j, c)| (j + first, c))
-        .peekable();
-    while let Some((i, c)) = chars.next() {
-        if is_clean(c) {
-            continue;
-        }
+    loop {
         if copied < i {
             out.push_str(&text[copied..i]);
             let prev = text[..i].chars().next_back().map_or(0, char::len_utf8);
             last = Some((i - prev, out.len() - prev));
         }
+        let (c, n) = decode(b, i);
         let here = out.len();
+        let next_stable = i + n >= b.len() || is_stable(decode(b, i + n).0);
         let mapped = if c.is_ascii_uppercase() {
             out.push(c.to_ascii_lowercase());
             true
-        } else if let Some(f) = simple_fold(c)
-            && chars.peek().is_none_or(|&(_, d)| is_stable(d))
-        {
+        } else if let (Some(f), true) = (simple_fold(c), next_stable) {
             // full-width ASCII before a stable character (no mark to compose with)
             out.push(f);
             true
@@ -191,29 +207,31 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
         };
         if mapped {
             last = Some((i, here));
-            copied = i + c.len_utf8();
-            continue;
-        }
-        // full NFKC over a span of unstable characters, from the one before it
-        let (start, keep) = match last {
-            Some((si, so)) if si + text[si..].chars().next().map_or(0, char::len_utf8) == i => {
-                (si, so)
+            copied = i + n;
+        } else {
+            // full NFKC over a span of unstable characters, from the one before it
+            let (start, keep) = match last {
+                Some((si, so)) if si + decode(b, si).1 == i => (si, so),
+                _ => (i, out.len()),
+            };
+            let mut end = i + n;
+            while end < b.len() {
+                let (d, m) = decode(b, end);
+                if is_stable(d) {
+                    break;
+                }
+                end += m;
             }
-            _ => (i, out.len()),
-        };
-        let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = chars.peek() {
-            if is_stable(d) {
-                break;
-            }
-            end = j + d.len_utf8();
-            chars.next();
+            out.truncate(keep);
+            let span: String = text[start..end].nfkc().collect();
+            out.push_str(&span.to_lowercase());
+            last = None;
+            copied = end;
         }
-        out.truncate(keep);
-        let span: String = text[start..end].nfkc().collect();
-        out.push_str(&span.to_lowercase());
-        last = None;
-        copied = end;
+        match first_unclean(text, copied) {
+            Some(j) => i = j,
+            None => break,
+        }
     }
     out.push_str(&text[copied..]);
     Cow::Owned(out)
@@ -244,49 +262,130 @@ fn decode(b: &[u8], i: usize) -> (char, usize) {
     (char::from_u32(v).unwrap_or('\u{fffd}'), n)
 }
 
-/// Calls `f` for every token of normalised text, in order.
-pub fn for_each_token<'a>(norm: &'a str, mut f: impl FnMut(Token<'a>)) {
+/// A token found by [`scan`]: its byte range in the normalised text, and
+/// the hashes the index needs, computed while scanning: of the token
+/// ([`hash`]) and of its shard key (a word's first two characters, a run itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scanned {
+    pub start: usize,
+    pub end: usize,
+    pub word: bool,
+    pub hash: u32,
+    pub key_hash: u32,
+}
+
+const FNV_START: u32 = 0x811c_9dc5;
+
+#[inline]
+fn fnv(h: u32, c: char) -> u32 {
+    (h ^ c as u32).wrapping_mul(0x0100_0193)
+}
+
+#[inline]
+fn fmix(mut h: u32) -> u32 {
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^= h >> 16;
+    h
+}
+
+/// Calls `f` for every token of normalised text, in order, with its range and hashes.
+pub fn scan(norm: &str, mut f: impl FnMut(Scanned)) {
     let b = norm.as_bytes();
     let mut i = 0;
     while i < b.len() {
         let (c, n) = decode(b, i);
         let start = i;
         i += n;
+        let mut h = fnv(FNV_START, c);
         if is_cjk(c) {
             while i < b.len() {
-                let (d, m) = decode(b, i);
-                if !is_cjk(d) {
-                    break;
-                }
+                let x = b[i];
+                // U+5000–U+9FFF: CJK, decoded inline
+                let (d, m) = if (0xE5..=0xE9).contains(&x) {
+                    let v = ((x as u32 & 0x0F) << 12)
+                        | ((b[i + 1] as u32 & 0x3F) << 6)
+                        | (b[i + 2] as u32 & 0x3F);
+                    (char::from_u32(v).unwrap_or('\u{fffd}'), 3)
+                } else {
+                    let (d, m) = decode(b, i);
+                    if !is_cjk(d) {
+                        break;
+                    }
+                    (d, m)
+                };
+                h = fnv(h, d);
                 i += m;
             }
-            f(Token::Cjk(&norm[start..i]));
+            let hash = fmix(h);
+            f(Scanned {
+                start,
+                end: i,
+                word: false,
+                hash,
+                key_hash: hash,
+            });
         } else if is_word_start(c) {
+            let mut chars = 1;
+            let mut key = h;
             while i < b.len() {
                 let (d, m) = decode(b, i);
                 if !(is_word_start(d) || is_word_mark(d)) {
                     break;
                 }
+                h = fnv(h, d);
+                chars += 1;
+                if chars == 2 {
+                    key = h;
+                }
                 i += m;
             }
             // `c++`, `c#`: a suffix of one or two `+`, or one `#`, before a non-word character
-            let rest = &b[i..];
-            let suffix = match rest {
-                [b'+', b'+', ..] => 2,
-                [b'+', ..] | [b'#', ..] => 1,
-                _ => 0,
+            let suffix: &[char] = match &b[i..] {
+                [b'+', b'+', ..] => &['+', '+'],
+                [b'+', ..] => &['+'],
+                [b'#', ..] => &['#'],
+                _ => &[],
             };
-            if suffix > 0
-                && !(i + suffix < b.len() && {
-                    let (d, _) = decode(b, i + suffix);
-                    is_word_start(d) || d == '+' || d == '#'
-                })
-            {
-                i += suffix;
+            let at = i + suffix.len();
+            // the suffix counts only before a non-word character (not `a+b`)
+            let blocked = at < b.len() && {
+                let (d, _) = decode(b, at);
+                is_word_start(d) || d == '+' || d == '#'
+            };
+            if !suffix.is_empty() && !blocked {
+                for &s in suffix {
+                    h = fnv(h, s);
+                    chars += 1;
+                    if chars == 2 {
+                        key = h;
+                    }
+                }
+                i = at;
             }
-            f(Token::Word(&norm[start..i]));
+            f(Scanned {
+                start,
+                end: i,
+                word: true,
+                hash: fmix(h),
+                key_hash: fmix(key),
+            });
         }
     }
+}
+
+/// Calls `f` for every token of normalised text, in order.
+pub fn for_each_token<'a>(norm: &'a str, mut f: impl FnMut(Token<'a>)) {
+    scan(norm, |s| {
+        let t = &norm[s.start..s.end];
+        f(if s.word {
+            Token::Word(t)
+        } else {
+            Token::Cjk(t)
+        })
+    });
 }
 
 /// The tokens of normalised text.
@@ -313,17 +412,7 @@ pub fn hash(key: &str) -> u32 {
 
 /// [`hash`] of the string these characters make.
 pub fn hash_chars(chars: impl IntoIterator<Item = char>) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
-    for c in chars {
-        h ^= c as u32;
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h ^= h >> 16;
-    h = h.wrapping_mul(0x85eb_ca6b);
-    h ^= h >> 13;
-    h = h.wrapping_mul(0xc2b2_ae35);
-    h ^= h >> 16;
-    h
+    fmix(chars.into_iter().fold(FNV_START, fnv))
 }
 
 /// The shard (of `n`) a key lives in.
@@ -493,6 +582,20 @@ mod tests {
         assert_eq!(normalize("①"), "1");
         assert_eq!(normalize("\u{F900}"), "\u{8C48}");
         assert_eq!(normalize("㈱"), "(株)");
+    }
+
+    #[test]
+    fn scanning_hashes_tokens_and_shard_keys() {
+        let text = normalize("Python3年 c++とC# ソフトウェア a ㈱ 日本語");
+        let mut n = 0;
+        scan(&text, |s| {
+            let t = &text[s.start..s.end];
+            assert_eq!(s.hash, hash(t), "{t}");
+            let key = if s.word { word_key(t) } else { t };
+            assert_eq!(s.key_hash, hash(key), "{t}");
+            n += 1;
+        });
+        assert_eq!(n, 9);
     }
 
     #[test]

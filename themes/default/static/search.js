@@ -471,6 +471,15 @@ async function start(root) {
     const my = ++seq;
     if (delay) { await new Promise(r => setTimeout(r, delay)); if (my !== seq) return; }
     root.dataset.state = 'loading';
+    try {
+      await search(my);
+    } catch (err) {
+      if (my !== seq) return;
+      fail(root, err);
+    }
+  }
+
+  async function search(my) {
     const started = performance.now();
     const q = state.q.trim();
     const [found] = await Promise.all([q ? match(index, q) : null, wantFacets() ? ensureFacets() : null]);
@@ -480,23 +489,26 @@ async function start(root) {
     if (found) { for (const d of found.scores.keys()) if (d >= lo && d < hi) docs.push(d); }
     else for (let d = lo; d < hi; d++) docs.push(d);
     if (controls) docs = controls.filter(docs);
-    for (const s of statics) s.hidden = true;
-    statics = [];
-    const idle = mode === 'search' && !found && !state.sel.size && !state.avail;
-    if (idle) {
+    sortSelect.options[0].disabled = !found;
+    if (mode === 'search' && !found && !state.sel.size && !state.avail) {
       list.replaceChildren(); more.hidden = true; status.textContent = '';
       return done(q, 0);
     }
     const sort = effectiveSort();
     sortSelect.value = sort;
     sortDocs(docs, sort, found, cols);
+    // the first page of results replaces the list at once, with the count
+    const items = await page(docs.slice(0, pageSize), found);
+    if (my !== seq) return;
     order = docs;
     current = found;
+    shown = docs.slice(0, pageSize);
+    for (const s of statics) s.hidden = true;
+    statics = [];
     status.textContent = docs.length ? fill(t(mode === 'talents' ? 'talent_count' : 'search_count'), { n: docs.length }) : t('search_none');
-    shown = [];
-    list.replaceChildren();
-    await showMore(my, false);
-    if (my !== seq) return;
+    list.replaceChildren(...items);
+    more.hidden = shown.length >= order.length;
+    root.dataset.shown = String(shown.length);
     // for benchmarks: from the last index file arriving (or the start, if all were cached)
     // to the results being in the page
     performance.measure('tsunagi-search-ready', { start: Math.max(started, index.arrived), end: performance.now() });
@@ -510,19 +522,25 @@ async function start(root) {
     root.dataset.state = 'ready';
   }
 
-  async function showMore(my, focus) {
+  /** Result items for documents, once their metadata has arrived. */
+  async function page(docs, found) {
+    const metas = await Promise.all(docs.map(d => index.meta(d)));
+    const marks = found ? found.tokens : [];
+    return metas.map((meta, i) => resultItem(meta, marks, found && found.phrases.get(docs[i]), t, mode));
+  }
+
+  async function showMore() {
+    const my = seq;
     const next = order.slice(shown.length, shown.length + pageSize);
-    const metas = await Promise.all(next.map(d => index.meta(d)));
+    const items = await page(next, current);
     if (my !== seq) return;
-    const marks = current ? current.tokens : [];
-    const items = metas.map((meta, i) => resultItem(meta, marks, current && current.phrases.get(next[i]), t, mode));
     list.append(...items);
     shown = shown.concat(next);
     root.dataset.shown = String(shown.length);
     more.hidden = shown.length >= order.length;
-    if (focus && items[0]) items[0].querySelector('a').focus();
+    if (items[0]) items[0].querySelector('a').focus();
   }
-  more.addEventListener('click', () => { const my = seq; showMore(my, true); });
+  more.addEventListener('click', () => { showMore().catch(err => fail(root, err)); });
 
   input.addEventListener('input', () => { state.q = input.value; writeUrl(); run(120); });
   input.addEventListener('keydown', e => {
