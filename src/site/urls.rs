@@ -20,6 +20,7 @@ pub const RESERVED_ROOTS: &[&str] = &[
     "speakers",
     "organizations",
     "search",
+    "search-index",
     "page",
     "__tsunagi",
     "assets",

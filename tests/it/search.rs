@@ -390,6 +390,19 @@ fn the_index_is_byte_identical_from_run_to_run() {
     assert_eq!(a, b);
 }
 
+#[test]
+fn a_page_cannot_take_the_index_folder() {
+    let site = TempSite::from_fixture("sites/search");
+    site.write("content/search-index.md", "---\ntitle: 索引\n---\n\n本文\n");
+    let o = site.run(&["build", "--today", TODAY]);
+    let msg = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{msg}");
+    assert!(
+        msg.contains("content/search-index.md") && msg.contains("`/search-index/` is reserved"),
+        "{msg}"
+    );
+}
+
 // ------------------------------------------------------------------ without JavaScript
 
 #[test]
