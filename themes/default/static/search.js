@@ -207,7 +207,7 @@ function decodeFacets(b) {
       for (let k = r.uint(); k > 0; k--) { prev += r.uint() + 1; vals.push(prev); }
     }
     off[count] = vals.length;
-    cols.set(name, { name, mode, values, groups, start, count, off, vals: Uint16Array.from(vals) });
+    cols.set(name, { name, mode, values, groups, start, count, off, vals: Uint32Array.from(vals) });
   }
   for (let n = r.uint(); n > 0; n--) {
     const name = r.str();
@@ -511,7 +511,9 @@ async function start(root) {
     root.dataset.shown = String(shown.length);
     // for benchmarks: from the last index file arriving (or the start, if all were cached)
     // to the results being in the page
-    performance.measure('tsunagi-search-ready', { start: Math.max(started, index.arrived), end: performance.now() });
+    try {
+      performance.measure('tsunagi-search-ready', { start: Math.max(started, index.arrived), end: performance.now() });
+    } catch { /* User Timing level 3 missing: no measure */ }
     done(q, docs.length);
   }
   // the page's state for scripts and tests: the query shown, how many results, runs completed
@@ -747,7 +749,8 @@ function monthKey(m) { const y = Math.floor(m / 12); return `${String(y).padStar
 
 // ---------------------------------------------------------------- results
 
-function resultItem(meta, toks, phrases, t, mode) {
+function resultItem(m, toks, phrases, t, mode) {
+  const meta = { t: '', u: '#', ...m };
   const li = el('li', { class: `card card-${meta.k}` });
   const a = el('a', { href: /^(\/|https?:)/.test(meta.u) ? meta.u : '#' });
   highlight(a, meta.t, toks);
