@@ -62,7 +62,7 @@ async function session(path, steps) {
 }
 
 const report = {
-  search: await session('search/', [{ q: 'エンジニア' }, { q: 'ソフトウェアエンジニア' }, { q: 'python' }, { q: '介護 東京都' }]),
+  search: await session('search/', [{ q: 'エンジニア' }, { q: 'ソフトウェアエンジニア' }, { q: 'python' }, { q: '介護 東京都' }, { q: 'の' }]),
   talents: await session('talents/', [{ q: 'python' }, { q: '通訳' }]),
 };
 console.log(JSON.stringify(report, null, 1));

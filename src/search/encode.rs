@@ -84,6 +84,14 @@ pub fn clamp_weight(w: u32) -> u8 {
 /// smaller (a bigram on most pages), as a bitmap from the first id; then
 /// the weight levels, two to a byte.
 pub fn write_postings(b: &mut Buf, p: &[(u32, u8)]) {
+    write_postings_as(b, p, true);
+}
+
+/// [`write_postings`], without weights when `weighted` is false (mode bit 2;
+/// every weight reads as level 0): for lists where ranking adds little and
+/// weights would be most of the bytes, like a common character's.
+pub fn write_postings_as(b: &mut Buf, p: &[(u32, u8)], weighted: bool) {
+    let unweighted = if weighted { 0 } else { 2 };
     b.uint(p.len() as u64);
     let (Some(first), Some(last)) = (p.first(), p.last()) else {
         return;
@@ -99,7 +107,7 @@ pub fn write_postings(b: &mut Buf, p: &[(u32, u8)]) {
     }
     let bitmap_len = ((last.0 - first.0) as usize + 1).div_ceil(8);
     if bitmap_len + 4 < gaps.0.len() {
-        b.0.push(1);
+        b.0.push(1 | unweighted);
         b.uint(first.0 as u64);
         b.uint(bitmap_len as u64);
         let at = b.0.len();
@@ -109,8 +117,11 @@ pub fn write_postings(b: &mut Buf, p: &[(u32, u8)]) {
             b.0[at + bit / 8] |= 1 << (bit % 8);
         }
     } else {
-        b.0.push(0);
+        b.0.push(unweighted);
         b.bytes(&gaps.0);
+    }
+    if !weighted {
+        return;
     }
     for pair in p.chunks(2) {
         let hi = pair.get(1).map_or(0, |x| x.1);
@@ -176,10 +187,12 @@ pub(crate) mod tests {
         pub fn postings(&mut self) -> Postings {
             let n = self.uint() as usize;
             let mut ids = Vec::with_capacity(n);
+            let mut weighted = true;
             if n > 0 {
                 let mode = self.b[self.i];
                 self.i += 1;
-                if mode == 1 {
+                weighted = mode & 2 == 0;
+                if mode & 1 == 1 {
                     let first = self.uint() as u32;
                     let len = self.uint() as usize;
                     for j in 0..len * 8 {
@@ -200,6 +213,9 @@ pub(crate) mod tests {
                         prev = Some(d);
                     }
                 }
+            }
+            if !weighted {
+                return ids.into_iter().map(|d| (d, 0)).collect();
             }
             let w: Vec<u8> = (0..n)
                 .map(|k| {
@@ -239,6 +255,15 @@ pub(crate) mod tests {
     fn dense_postings_are_bitmaps_sparse_ones_gaps() {
         let dense: Postings = (100..400).map(|d| (d, (d % 16) as u8)).collect();
         let sparse: Postings = vec![(3, 1), (5000, 2), (90_000, 15)];
+        // without weights: ids only, read back at level 0
+        for p in [&dense, &sparse] {
+            let mut b = Buf::default();
+            write_postings_as(&mut b, p, false);
+            let mut r = Reader::new(&b.0);
+            let back: Vec<u32> = r.postings().iter().map(|x| x.0).collect();
+            assert_eq!(back, p.iter().map(|x| x.0).collect::<Vec<_>>());
+            assert_eq!(r.i, b.0.len());
+        }
         for p in [dense.clone(), sparse.clone(), vec![(7, 3)], Vec::new()] {
             let mut b = Buf::default();
             write_postings(&mut b, &p);

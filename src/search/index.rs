@@ -3,11 +3,12 @@
 //!
 //! Three shard families, so that a query downloads only what it needs:
 //!
-//! * **term shards** (`t/<n>.bin`), by hash of the key: for every CJK bigram
-//!   and every word, the documents containing it with a weight. A two-character
-//!   Japanese query or a word query needs one shard per token. Words are keyed
-//!   by their first two characters, so all words sharing a prefix (for prefix
-//!   matching) live in one shard.
+//! * **term shards** (`t/<n>.bin`), by hash of the key: for every CJK bigram,
+//!   every word, and every character found in more than a few phrases, the
+//!   documents containing it with a weight. A two-character Japanese query,
+//!   a common single character or a word query needs one shard per token.
+//!   Words are keyed by their first two characters, so all words sharing a
+//!   prefix (for prefix matching) live in one shard.
 //! * **occurrence shards** (`o/<n>.bin`), by hash of the key: the *positions*
 //!   of every bigram inside the distinct CJK runs of the site ("phrases":
 //!   `ソフトウェアエンジニア`, `将来は通訳として…`), and for every single character
@@ -38,7 +39,9 @@ use std::hash::Hasher;
 
 use rayon::prelude::*;
 
-use super::encode::{Buf, FxMap, Postings, clamp_weight, gap, write_entries, write_postings};
+use super::encode::{
+    Buf, FxMap, Postings, clamp_weight, gap, write_entries, write_postings, write_postings_as,
+};
 use super::tokenize;
 
 /// Field weights: a match in the title counts more than one in the body.
@@ -256,6 +259,59 @@ fn scatter<'a, 'b, E: Sync + 'a, O: Send>(
 /// Postings with unclamped weights, while building.
 type Wide = Vec<(u32, u32)>;
 
+/// A character in more phrases than this gets its own document list.
+const COMMON_CHAR_PHRASES: usize = 4;
+
+/// Sums phrase postings into document postings: a dense array per thread,
+/// so each posting costs an addition, not a hash lookup.
+struct Accumulator {
+    acc: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+impl Accumulator {
+    fn new(docs: usize) -> Accumulator {
+        Accumulator {
+            acc: vec![0; docs],
+            touched: Vec::new(),
+        }
+    }
+
+    /// The documents of `phrases` (id, multiplicity), with summed weights.
+    fn postings(
+        &mut self,
+        phrase_list: &[(&str, Wide)],
+        phrases: impl Iterator<Item = (u32, u32)>,
+    ) -> Postings {
+        for (pid, n) in phrases {
+            for &(d, w) in &phrase_list[pid as usize].1 {
+                let slot = &mut self.acc[d as usize];
+                if *slot == 0 {
+                    self.touched.push(d);
+                }
+                *slot = slot.saturating_add(w.saturating_mul(n).max(1));
+            }
+        }
+        // on many pages: read the accumulator in order instead of sorting
+        let p: Postings = if self.touched.len() * 16 > self.acc.len() {
+            self.acc
+                .iter_mut()
+                .enumerate()
+                .filter(|(_, w)| **w > 0)
+                .map(|(d, w)| (d as u32, clamp_weight(std::mem::take(w))))
+                .collect()
+        } else {
+            self.touched.sort_unstable();
+            self.touched
+                .iter()
+                .map(|&d| (d, clamp_weight(std::mem::take(&mut self.acc[d as usize]))))
+                .collect()
+        };
+        self.touched.clear();
+        p
+    }
+}
+
 /// Where a bigram occurs: (phrase id, offsets in the phrase), by phrase id.
 type Occurrences = Vec<(u32, Vec<u32>)>;
 
@@ -312,51 +368,53 @@ pub fn build(docs: &[DocText<'_>], targets: Targets) -> Encoded {
 
     // bigram postings, derived from the phrases that contain each bigram: a
     // document's weight for a bigram is the sum over its phrases of phrase
-    // weight × occurrences of the bigram in the phrase. A dense accumulator
-    // per thread makes this a few additions per posting, no hashing.
+    // weight × occurrences of the bigram in the phrase
     let n_docs = docs.len();
     let bigram_postings: Vec<Postings> = bigram_occ
         .par_iter()
         .map_init(
-            || (vec![0u32; n_docs], Vec::<u32>::new()),
-            |(acc, touched), (_, list)| {
-                for (pid, offs) in list {
-                    let n = offs.len() as u32;
-                    for &(d, w) in &phrase_list[*pid as usize].1 {
-                        let slot = &mut acc[d as usize];
-                        if *slot == 0 {
-                            touched.push(d);
-                        }
-                        *slot = slot.saturating_add(w.saturating_mul(n).max(1));
-                    }
-                }
-                // a bigram on many pages: read the accumulator in order instead of sorting
-                let p: Postings = if touched.len() * 16 > n_docs {
-                    acc.iter_mut()
-                        .enumerate()
-                        .filter(|(_, w)| **w > 0)
-                        .map(|(d, w)| (d as u32, clamp_weight(std::mem::take(w))))
-                        .collect()
-                } else {
-                    touched.sort_unstable();
-                    touched
-                        .iter()
-                        .map(|&d| (d, clamp_weight(std::mem::take(&mut acc[d as usize]))))
-                        .collect()
-                };
-                touched.clear();
-                p
+            || Accumulator::new(n_docs),
+            |acc, (_, list)| {
+                acc.postings(
+                    &phrase_list,
+                    list.iter().map(|(pid, offs)| (*pid, offs.len() as u32)),
+                )
             },
+        )
+        .collect();
+    // characters in many phrases also get a document list, so a one-character
+    // query (の, 猫) reads one list instead of the postings of every phrase
+    let common_chars: Vec<(char, &Vec<u32>)> = char_occ
+        .iter()
+        .filter(|(_, l)| l.len() > COMMON_CHAR_PHRASES)
+        .map(|(c, l)| (*c, l))
+        .collect();
+    let char_postings: Vec<Postings> = common_chars
+        .par_iter()
+        .map_init(
+            || Accumulator::new(n_docs),
+            |acc, (_, list)| acc.postings(&phrase_list, list.iter().map(|&pid| (pid, 1))),
         )
         .collect();
 
     // term shards: bigrams and words, by hash of the key
-    let postings: usize = bigram_postings.iter().map(Vec::len).sum::<usize>()
+    let postings: usize = bigram_postings
+        .iter()
+        .chain(&char_postings)
+        .map(Vec::len)
+        .sum::<usize>()
         + analysed.iter().map(|a| a.words.len()).sum::<usize>();
     let n_terms = shard_count(postings * 2, targets.term_shard, 4096);
-    let mut bigram_shards: Vec<Vec<usize>> = vec![Vec::new(); n_terms as usize];
-    for (i, (k, _)) in bigram_occ.iter().enumerate() {
-        bigram_shards[(tokenize::hash_chars(unpack_chars(*k)) % n_terms) as usize].push(i);
+    // (key, postings, weighted) of bigrams and common characters, by shard
+    let mut cjk_shards: Vec<Vec<(String, &Postings, bool)>> = vec![Vec::new(); n_terms as usize];
+    for ((k, _), p) in bigram_occ.iter().zip(&bigram_postings) {
+        let key = unpack(*k);
+        cjk_shards[tokenize::shard_of(&key, n_terms) as usize].push((key, p, true));
+    }
+    // a common character is on most pages: its weights would be most of its bytes
+    for ((c, _), p) in common_chars.iter().zip(&char_postings) {
+        let key = c.to_string();
+        cjk_shards[tokenize::shard_of(&key, n_terms) as usize].push((key, p, false));
     }
     let word_shards: Vec<Vec<(u32, Hashed<'_>, u32)>> = scatter(
         &analysed,
@@ -365,15 +423,15 @@ pub fn build(docs: &[DocText<'_>], targets: Targets) -> Encoded {
         |e| e.shard,
         |d, a, e| (d, a.text(e), e.weight),
     );
-    let terms: Vec<Vec<u8>> = bigram_shards
+    let terms: Vec<Vec<u8>> = cjk_shards
         .into_par_iter()
         .zip(word_shards.into_par_iter())
-        .map(|(bigrams, words)| {
+        .map(|(cjk, words)| {
             let mut entries: Vec<(String, Buf)> = Vec::new();
-            for i in bigrams {
+            for (key, p, weighted) in cjk {
                 let mut b = Buf::default();
-                write_postings(&mut b, &bigram_postings[i]);
-                entries.push((unpack(bigram_occ[i].0), b));
+                write_postings_as(&mut b, p, weighted);
+                entries.push((key, b));
             }
             // entries come in document order, so each word's postings are sorted
             let mut m: FxMap<Hashed<'_>, Wide> = FxMap::default();
@@ -557,6 +615,36 @@ mod tests {
         let e = Reader::new(&enc.occs[tokenize::shard_of("会", n) as usize]).entries();
         let mut r = Reader::new(&e["会"]);
         assert_eq!((r.uint(), r.uint()), (1, 1));
+    }
+
+    #[test]
+    fn characters_in_many_phrases_get_a_document_list() {
+        let docs: Vec<DocText<'static>> = (0..6)
+            .map(|i| {
+                let mut d = DocText::default();
+                // "の" in six different phrases, "猫" in one
+                d.add(
+                    ["犬の話", "鳥の歌", "空の色", "海の音", "山の道", "川の水"][i],
+                    weight::BODY,
+                );
+                if i == 2 {
+                    d.add("猫", weight::TITLE);
+                }
+                d
+            })
+            .collect();
+        let enc = build(&docs, Targets::default());
+        let no = term(&enc, "の", "の").expect("a list for の");
+        assert_eq!(
+            no.iter().map(|p| p.0).collect::<Vec<_>>(),
+            [0, 1, 2, 3, 4, 5]
+        );
+        assert_eq!(
+            term(&enc, "猫", "猫"),
+            None,
+            "a rare character goes through its phrases"
+        );
+        assert_eq!(term(&enc, "犬", "犬"), None);
     }
 
     #[test]

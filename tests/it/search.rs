@@ -64,7 +64,7 @@ impl Reader<'_> {
     fn skip(&mut self, n: usize) {
         self.i += n;
     }
-    /// Postings: count, mode (gaps or bitmap), ids, weight nibbles.
+    /// Postings: count, mode (gaps or bitmap, weighted or not), ids, weight nibbles.
     fn skip_postings(&mut self) {
         let n = self.uint() as usize;
         if n == 0 {
@@ -72,7 +72,7 @@ impl Reader<'_> {
         }
         let mode = self.b[self.i];
         self.i += 1;
-        if mode == 1 {
+        if mode & 1 == 1 {
             self.uint();
             let len = self.uint() as usize;
             self.skip(len);
@@ -81,7 +81,9 @@ impl Reader<'_> {
                 self.uint();
             }
         }
-        self.skip(n.div_ceil(2));
+        if mode & 2 == 0 {
+            self.skip(n.div_ceil(2));
+        }
     }
 }
 

@@ -80,12 +80,15 @@ class Reader {
     return v;
   }
   str() { const n = this.uint(); const s = utf8.decode(this.b.subarray(this.i, this.i + n)); this.i += n; return s; }
-  /** Postings: [ids, weights]. Ids as gaps or as a bitmap; weights as 4-bit levels. */
+  /** Postings: [ids, weights]. Ids as gaps or as a bitmap; weights as 4-bit levels, or none. */
   postings() {
     const n = this.uint();
     const ids = new Uint32Array(n);
+    let weighted = true;
     if (n) {
-      if (this.b[this.i++] === 1) {
+      const mode = this.b[this.i++];
+      weighted = !(mode & 2);
+      if (mode & 1) {
         const first = this.uint(), len = this.uint();
         let k = 0;
         for (let j = 0; j < len; j++) {
@@ -99,6 +102,7 @@ class Reader {
       }
     }
     const w = new Uint8Array(n);
+    if (!weighted) return [ids, w.fill(WEIGHTS[0])];
     for (let k = 0; k < n; k++) { const x = this.b[this.i + (k >> 1)]; w[k] = WEIGHTS[k & 1 ? x >> 4 : x & 15]; }
     this.i += (n + 1) >> 1;
     return [ids, w];
@@ -281,10 +285,18 @@ async function matchCjk(index, run) {
     if (payload) { const [ids, ws] = new Reader(payload).postings(); for (let i = 0; i < ids.length; i++) docs.set(ids[i], sat(ws[i])); }
     return { docs };
   }
-  // phrases containing the run: one character → its phrase list; more → bigrams adjacent by position
+  // phrases containing the run: one character → its document list when it is common,
+  // else its phrase list; more → phrases where its bigrams are adjacent by position
   let counts; // phrase id → occurrences of the run in it
   if (cps.length === 1) {
-    const payload = (await index.occShard(run)).get(run);
+    const [terms, occs] = await Promise.all([index.termShard(run), index.occShard(run)]);
+    const list = terms.get(run);
+    if (list) {
+      const [ids, ws] = new Reader(list).postings();
+      for (let i = 0; i < ids.length; i++) docs.set(ids[i], sat(ws[i]));
+      return { docs };
+    }
+    const payload = occs.get(run);
     counts = new Map();
     if (payload) { const r = new Reader(payload); let p = -1; for (let n = r.uint(); n > 0; n--) { p += r.uint() + 1; counts.set(p, 1); } }
   } else {
