@@ -320,16 +320,29 @@ fn build_language(site: &Site, lang: &Language, strings: &Strings, urls: &Urls) 
     let pages: Vec<&Page> = ids.iter().map(|&i| &site.pages[i]).collect();
     let talents = pages.iter().take_while(|p| p.kind == Kind::Talent).count();
 
-    let texts: Vec<DocText<'_>> = pages.par_iter().map(|p| doc_text(site, &vb, p)).collect();
-    let enc = index::build(&texts, index::Targets::default());
-    let (facets_all, facets_talent) = facets::build(site, &lang.code, strings, &pages, talents);
-    let metas: Vec<Vec<u8>> = pages
-        .par_chunks(CHUNK)
-        .map(|c| {
-            let m: Vec<Meta> = c.iter().map(|p| meta(&vb, p)).collect();
-            serde_json::to_vec(&m).unwrap_or_default()
-        })
-        .collect();
+    // the index, the facet columns and the metadata are independent: build them
+    // side by side, so one's sequential steps fill the other's idle threads
+    let (enc, ((facets_all, facets_talent), metas)) = rayon::join(
+        || {
+            let texts: Vec<DocText<'_>> =
+                pages.par_iter().map(|p| doc_text(site, &vb, p)).collect();
+            index::build(&texts, index::Targets::default())
+        },
+        || {
+            rayon::join(
+                || facets::build(site, &lang.code, strings, &pages, talents),
+                || {
+                    pages
+                        .par_chunks(CHUNK)
+                        .map(|c| {
+                            let m: Vec<Meta> = c.iter().map(|p| meta(&vb, p)).collect();
+                            serde_json::to_vec(&m).unwrap_or_default()
+                        })
+                        .collect::<Vec<Vec<u8>>>()
+                },
+            )
+        },
+    );
 
     let mut raw: Vec<(String, Vec<u8>)> = Vec::new();
     for (i, b) in enc.terms.into_iter().enumerate() {
