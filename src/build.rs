@@ -134,7 +134,10 @@ pub fn generate_with(
     add(pages, "generated pages", &mut diags, &mut output);
     add(feeds::atom(&site), "feeds", &mut diags, &mut output);
     add(
-        vec![feeds::sitemap(&site), feeds::robots(&site)],
+        feeds::sitemaps(&site)
+            .into_iter()
+            .chain([feeds::robots(&site)])
+            .collect(),
         "sitemap",
         &mut diags,
         &mut output,

@@ -78,6 +78,7 @@ struct FileEntry {
 
 enum Doc {
     Talent(Box<RawTalent>),
+    TalentTranslation(Box<RawTalentTranslation>),
     Story(Box<RawStory>),
     Report(Box<RawReport>),
     Page(Box<RawPage>),
@@ -366,7 +367,11 @@ fn parse_file(e: &FileEntry, config: &Config) -> std::result::Result<Parsed, Vec
                     })
                     .collect());
             }
-            Doc::Talent(Box::new(typed(split.yaml, origin)?))
+            if e.lang != config.default_language() {
+                Doc::TalentTranslation(Box::new(typed(split.yaml, origin)?))
+            } else {
+                Doc::Talent(Box::new(typed(split.yaml, origin)?))
+            }
         }
         Place::Doc {
             kind: Kind::Story, ..
@@ -392,7 +397,7 @@ fn pii_findings(
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
 ) {
-    let is_talent = matches!(p.doc, Doc::Talent(_));
+    let is_talent = matches!(p.doc, Doc::Talent(_) | Doc::TalentTranslation(_));
     for m in privacy::scan_text(&p.text, &config.privacy.allow) {
         let d = if is_talent {
             Diagnostic::error(
@@ -467,19 +472,24 @@ impl Gate<'_> {
 
     fn run(&mut self, files: Vec<Parsed>, others: &BTreeMap<PathBuf, Vec<PathBuf>>) {
         let mut talents = Vec::new();
+        let mut talent_translations = Vec::new();
         let mut rest = Vec::new();
         for p in files {
             match p.doc {
                 Doc::Talent(_) => talents.push(p),
+                Doc::TalentTranslation(_) => talent_translations.push(p),
                 _ => rest.push(p),
             }
         }
         self.gate_talents(talents);
+        self.attach_talent_translations(talent_translations);
         let mut slugs: HashMap<(Kind, String, String), String> = HashMap::new();
         for p in rest {
             let Parsed { source, doc, text } = p;
             match doc {
-                Doc::Talent(_) => unreachable!("talents were handled above"),
+                Doc::Talent(_) | Doc::TalentTranslation(_) => {
+                    unreachable!("talents were handled above")
+                }
                 Doc::Story(raw) => self.gate_story(*raw, source, text, &mut slugs, others),
                 Doc::Report(raw) => self.gate_report(*raw, source, text, &mut slugs, others),
                 Doc::Page(raw) => self.gate_page(*raw, source, text, &mut slugs, others),
@@ -492,8 +502,89 @@ impl Gate<'_> {
                 }),
             }
         }
+        self.translations_follow_originals();
         self.content.privacy.today = Some(self.opts.today);
         self.content.privacy.talents.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+
+    /// `t-1.en.md` translates the text of `t-1.md`: its name, headline and
+    /// body. Everything else, consent first, comes from the original, so a
+    /// translation can never publish a person the original withholds.
+    fn attach_talent_translations(&mut self, files: Vec<Parsed>) {
+        for p in files {
+            let Doc::TalentTranslation(raw) = &p.doc else {
+                continue;
+            };
+            let original = self
+                .content
+                .talents
+                .iter_mut()
+                .find(|t| t.source.translation_key == p.source.translation_key);
+            match original {
+                Some(t) => {
+                    t.translations.insert(
+                        p.source.lang.clone(),
+                        TalentTranslation {
+                            display_name: raw.display_name.clone(),
+                            headline: raw.headline.clone(),
+                            source: p.source,
+                        },
+                    );
+                }
+                None => {
+                    let withheld = self.content.unpublished.keys().any(|k| {
+                        k.strip_suffix(".md")
+                            .map(|k| k.trim_end_matches("/index"))
+                            .is_some_and(|k| k == p.source.translation_key)
+                    });
+                    if withheld {
+                        self.content
+                            .unpublished
+                            .insert(p.source.content_path.clone(), Unpublished::Withheld);
+                    } else if !self
+                        .broken_talents
+                        .iter()
+                        .any(|id| p.source.translation_key.ends_with(&format!("/{id}")))
+                    {
+                        let stem = &p.source.stem;
+                        self.error(
+                            &p,
+                            "headline",
+                            format!(
+                                "a translation of a talent profile needs its original: no content/talents/{stem}.md (or {stem}/index.md)"
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// A story, report or page translated into another language is published
+    /// only while its original is: the English version of a withheld story
+    /// must not survive it.
+    fn translations_follow_originals(&mut self) {
+        let default = self.config.default_language().to_string();
+        let unpublished_keys: std::collections::HashSet<String> = self
+            .content
+            .unpublished
+            .keys()
+            .map(|k| translation_key_of(k, &self.config.languages))
+            .collect();
+        let mut dropped = Vec::new();
+        let mut keep = |src: &Source| {
+            let gone = src.lang != default && unpublished_keys.contains(&src.translation_key);
+            if gone {
+                dropped.push(src.content_path.clone());
+            }
+            !gone
+        };
+        self.content.stories.retain(|s| keep(&s.source));
+        self.content.reports.retain(|r| keep(&r.source));
+        self.content.pages.retain(|p| keep(&p.source));
+        for path in dropped {
+            self.content.unpublished.insert(path, Unpublished::Withheld);
+        }
     }
 
     fn gate_talents(&mut self, talents: Vec<Parsed>) {
@@ -504,10 +595,6 @@ impl Gate<'_> {
         for p in talents {
             let Doc::Talent(raw) = &p.doc else { continue };
             let raw: &RawTalent = raw;
-            if p.source.lang != self.config.default_language() {
-                self.error(&p, "id", "talent profiles are not translated by file: give short fields per language instead, e.g. `headline: {ja: …, en: …}`".to_string());
-                continue;
-            }
             if raw.id.is_empty()
                 || !raw
                     .id
@@ -666,6 +753,7 @@ impl Gate<'_> {
                 extra,
                 story_link_allowed: in_scope("story"),
                 companies_only: raw.consent.audience == Audience::Companies,
+                translations: BTreeMap::new(),
                 source: p.source,
             });
         }
@@ -1010,6 +1098,17 @@ fn guess_id(path: &Path) -> Option<String> {
         .find_map(|l| l.strip_prefix("id:"))
         .map(|v| v.trim().trim_matches(['"', '\'']).to_ascii_lowercase())
         .filter(|v| !v.is_empty())
+}
+
+/// `stories/a.en.md` or `stories/a/index.md` → `stories/a`.
+fn translation_key_of(content_path: &str, languages: &[String]) -> String {
+    let mut stem = content_path.strip_suffix(".md").unwrap_or(content_path);
+    if let Some((base, lang)) = stem.rsplit_once('.')
+        && languages.iter().any(|l| l == lang)
+    {
+        stem = base;
+    }
+    stem.strip_suffix("/index").unwrap_or(stem).to_string()
 }
 
 fn image_ext(p: &Path) -> String {

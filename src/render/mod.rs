@@ -6,6 +6,7 @@
 //! the result is a list of files for the output stage.
 
 pub mod i18n;
+pub mod meta;
 pub mod theme;
 pub mod views;
 
@@ -391,6 +392,7 @@ fn render_job(
     ctx.insert_value("site", l.site_view.clone());
     ctx.insert_value("t", l.strings_value.clone());
     ctx.insert("lang", &l.lang.code);
+    ctx.insert("meta", &meta::Meta::default());
     let same_path_everywhere = |path: &str| {
         let path = path.to_string();
         let from = prefix.clone();
@@ -423,6 +425,7 @@ fn render_job(
             ctx.insert("latest_stories", &take(Kind::Story, 4));
             ctx.insert("latest_reports", &take(Kind::Report, 4));
             ctx.insert("featured_talents", &take(Kind::Talent, 6));
+            ctx.insert("meta", &meta::home(site, vb.urls, &l.lang.code, &path));
             let c = Common {
                 title: site.config.title.clone(),
                 description: site.config.description.clone(),
@@ -638,11 +641,32 @@ fn render_job(
             };
             let description = match &p.data {
                 PageData::Talent(t) => t
-                    .headline
-                    .get(&p.lang, site.config.default_language())
+                    .headline_in(&p.lang, site.config.default_language())
                     .to_string(),
                 _ => vb.page_view(p).summary.to_string(),
             };
+            let series = match &p.data {
+                PageData::Report(r) => r.series.as_ref().map(|s| {
+                    let link = vb.term_link(TaxonomyKind::Series, s);
+                    let abs = format!(
+                        "{}{}",
+                        vb.urls.origin_and_base,
+                        link.url
+                            .strip_prefix(vb.urls.base.as_str())
+                            .unwrap_or(&link.url)
+                    );
+                    (link.name, abs)
+                }),
+                _ => None,
+            };
+            let m = meta::page(
+                site,
+                vb.urls,
+                p,
+                &description,
+                series.as_ref().map(|(n, u)| (n.as_str(), u.clone())),
+            );
+            ctx.insert("meta", &m);
             let translations = p.translations.clone();
             let path_for = |o: &LangCtx<'_>| -> Option<String> {
                 if o.lang.code == p.lang {

@@ -164,6 +164,8 @@ pub struct Card {
 pub struct PageView<'a> {
     pub kind: Kind,
     pub lang: &'a str,
+    /// Language of `content` (differs from `lang` for an untranslated profile).
+    pub body_lang: &'a str,
     pub title: &'a str,
     pub url: String,
     pub permalink: String,
@@ -310,13 +312,14 @@ impl<'a> ViewBuilder<'a> {
         match (&p.data, p.date) {
             (_, None) => (None, None),
             (PageData::Talent(_), Some(d)) => {
+                // profiles show a year and month only, to machines too
                 let day = d.date_in(off);
                 let ym = crate::content::date::YearMonth {
                     year: chrono::Datelike::year(&day),
                     month: chrono::Datelike::month(&day),
                 };
                 (
-                    Some(d.rfc3339(off)),
+                    Some(ym.to_string()),
                     Some(i18n::format_year_month(ym, self.lang)),
                 )
             }
@@ -331,7 +334,7 @@ impl<'a> ViewBuilder<'a> {
         let level = if l.native {
             i18n::string(self.strings, "native")
         } else if let Some(j) = l.jlpt {
-            format!("JLPT {j:?}")
+            format!("{j:?}")
         } else if let Some(c) = l.cefr {
             format!("CEFR {c:?}")
         } else {
@@ -385,7 +388,7 @@ impl<'a> ViewBuilder<'a> {
         match &p.data {
             PageData::Talent(t) => {
                 card.id = Some(t.id.clone());
-                card.headline = Some(t.headline.get(self.lang, self.default_lang()).to_string());
+                card.headline = Some(t.headline_in(self.lang, self.default_lang()).to_string());
                 card.skills = t.skills.iter().map(|s| s.name.clone()).collect();
                 card.languages = t
                     .languages
@@ -447,6 +450,7 @@ impl<'a> ViewBuilder<'a> {
         PageView {
             kind: p.kind,
             lang: &p.lang,
+            body_lang: &p.body_lang,
             title: &p.title,
             url: self.urls.url(&p.path),
             permalink: self.urls.permalink(&p.path),
@@ -488,8 +492,8 @@ impl<'a> ViewBuilder<'a> {
             .map(|d| d.date_in(self.site.config.offset_seconds()));
         TalentView {
             id: &t.id,
-            display_name: t.display_name.get(self.lang, dl),
-            headline: t.headline.get(self.lang, dl),
+            display_name: t.display_name_in(self.lang, dl),
+            headline: t.headline_in(self.lang, dl),
             job_categories: t
                 .job_categories
                 .iter()
@@ -533,7 +537,7 @@ impl<'a> ViewBuilder<'a> {
             origin_region: t.origin_region.as_deref(),
             age_band: t.age_band.as_deref(),
             photo_url: self.photo_url(t),
-            verified: verified.map(|d| d.to_string()),
+            verified: verified.map(|d| d.format("%Y-%m").to_string()),
             verified_display: verified.map(|d| {
                 i18n::format_year_month(
                     crate::content::date::YearMonth {

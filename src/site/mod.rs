@@ -44,6 +44,8 @@ pub enum PageData {
 pub struct Page {
     pub kind: Kind,
     pub lang: String,
+    /// Language of the body text, when it differs from `lang` (an untranslated profile).
+    pub body_lang: String,
     /// Site path without base (`/talents/t-1/`).
     pub path: String,
     pub title: String,
@@ -126,6 +128,8 @@ pub struct Site {
 
 struct Doc {
     kind: Kind,
+    /// Language of the body text (a talent without a translation shows the original).
+    body_lang: String,
     source: Source,
     title: String,
     date: Option<Date>,
@@ -140,12 +144,17 @@ impl Site {
         for t in content.talents {
             let t = Arc::new(t);
             for lang in &config.languages {
-                let mut source = t.source.clone();
+                // the translated text when there is one, else the original's
+                let (mut source, body_lang) = match t.translations.get(lang) {
+                    Some(tr) => (tr.source.clone(), lang.clone()),
+                    None => (t.source.clone(), t.source.lang.clone()),
+                };
                 source.lang = lang.clone();
                 docs.push(Doc {
                     kind: Kind::Talent,
-                    title: t.display_name.get(lang, &default_lang).to_string(),
+                    title: t.display_name_in(lang, &default_lang).to_string(),
                     date: t.verified,
+                    body_lang,
                     source,
                     data: PageData::Talent(t.clone()),
                 });
@@ -155,6 +164,7 @@ impl Site {
             let source = std::mem::replace(&mut s.source, empty_source());
             docs.push(Doc {
                 kind: Kind::Story,
+                body_lang: source.lang.clone(),
                 title: s.title.clone(),
                 date: Some(s.date),
                 source,
@@ -165,6 +175,7 @@ impl Site {
             let source = std::mem::replace(&mut r.source, empty_source());
             docs.push(Doc {
                 kind: Kind::Report,
+                body_lang: source.lang.clone(),
                 title: r.title.clone(),
                 date: Some(r.date),
                 source,
@@ -175,6 +186,7 @@ impl Site {
             let source = std::mem::replace(&mut p.source, empty_source());
             docs.push(Doc {
                 kind: Kind::Page,
+                body_lang: source.lang.clone(),
                 title: p.title.clone(),
                 date: p.date,
                 source,
@@ -273,6 +285,7 @@ impl Site {
             pages.push(Page {
                 kind: d.kind,
                 lang: d.source.lang.clone(),
+                body_lang: d.body_lang.clone(),
                 path,
                 title: d.title,
                 date: d.date,
