@@ -491,13 +491,15 @@ fn build_language(
     }
     let (home_title, _, home_intro_html) = intro(None, diags);
 
-    // Taxonomies in one pass over this language's pages, in a stable order
-    // (sections' order), so "first spelling" is well defined.
+    // Taxonomies in one pass over this language's pages in file order, so
+    // the "first spelling" of a term is the one in the first file and does
+    // not change when a profile is reviewed or a story is added.
     let mut builders: BTreeMap<TaxonomyKind, taxonomy::Builder> = BTreeMap::new();
-    let ordered: Vec<PageId> = sections
+    let mut ordered: Vec<PageId> = sections
         .iter()
         .flat_map(|s| s.pages.iter().copied())
         .collect();
+    ordered.sort_by(|&a, &b| (pages[a].kind, &pages[a].file).cmp(&(pages[b].kind, &pages[b].file)));
     let mut page_terms: Vec<(PageId, TaxonomyKind, TermId)> = Vec::new();
     for &id in &ordered {
         let p = &pages[id];

@@ -6,6 +6,7 @@
 //! * `privacy`: the canary suite: no private value reaches any output byte.
 //! * `cli`: init, new, check and exit codes.
 //! * `browser`: the headless-Chromium harness (playwright-core scripts in tests/tools).
+//! * `theme`: the default theme in Chromium: screenshots, small screens, print.
 
 mod harness;
 
@@ -15,3 +16,4 @@ mod cli;
 mod fixtures;
 mod output;
 mod privacy;
+mod theme;
