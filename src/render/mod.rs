@@ -609,11 +609,12 @@ fn render_job(
                 current_section: kind.name(),
                 live_reload: false,
             };
-            let template = if *kind == TaxonomyKind::Series && r.tera.contains_template("series.html") {
-                "series.html"
-            } else {
-                "term.html"
-            };
+            let template =
+                if *kind == TaxonomyKind::Series && r.tera.contains_template("series.html") {
+                    "series.html"
+                } else {
+                    "term.html"
+                };
             (template, path, c)
         }
         Job::Doc(id) => {

@@ -6,7 +6,8 @@
 //! * `privacy`: the canary suite: no private value reaches any output byte.
 //! * `cli`: init, new, check and exit codes.
 //! * `browser`: the headless-Chromium harness (playwright-core scripts in tests/tools).
-//! * `theme`: the default theme in Chromium: screenshots, small screens, print.
+//! * `theme`: the default theme in Chromium: screenshots, small screens, print, Lighthouse.
+//! * `templates_doc`: the template reference lists every variable the theme uses.
 
 mod harness;
 
@@ -16,4 +17,5 @@ mod cli;
 mod fixtures;
 mod output;
 mod privacy;
+mod templates_doc;
 mod theme;
