@@ -622,6 +622,26 @@ impl Gate<'_> {
             }
             by_id.insert(key.clone(), p.source.path.clone());
             let mut bad_scope = false;
+            for l in &raw.languages {
+                if !super::iso639::is_code(&l.code) {
+                    let hint = super::iso639::suggestion(&l.code)
+                        .map(|s| format!(" (did you mean `{s}`? `{}` is a country code)", l.code))
+                        .unwrap_or_default();
+                    self.error(
+                        &p,
+                        "code",
+                        format!("`code: {}` is not an ISO 639-1 language code{hint}; expected two lower-case letters such as ja, en, ar", l.code),
+                    );
+                    bad_scope = true;
+                } else if l.jlpt.is_some() && l.code != "ja" {
+                    self.error(
+                        &p,
+                        "jlpt",
+                        format!("`jlpt:` is a level of Japanese, but this language is `{}`; use `cefr:` (A1–C2) for other languages", l.code),
+                    );
+                    bad_scope = true;
+                }
+            }
             for s in &raw.consent.scope {
                 if !known_scope.contains(s) {
                     let hint = yaml::suggest(s, &known_scope)

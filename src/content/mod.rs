@@ -11,6 +11,7 @@
 
 pub mod date;
 pub mod gate;
+pub mod iso639;
 pub mod model;
 pub mod privacy;
 pub mod schema;

@@ -177,6 +177,8 @@ enum Job {
 }
 
 struct LangCtx<'a> {
+    /// Paths of the generated (non-document) pages of this language.
+    list_paths: std::collections::HashSet<String>,
     vb: ViewBuilder<'a>,
     site_view: Value,
     strings_value: Value,
@@ -209,6 +211,7 @@ pub fn render_site(site: &Site, renderer: &Renderer) -> Result<Vec<File>> {
             })
             .collect();
         langs.push(LangCtx {
+            list_paths: list_paths(site, lang),
             site_view: Value::from_serializable(&site_view(site, lang, strings, &urls)),
             strings_value: Value::from_serializable(strings),
             vb,
@@ -275,6 +278,29 @@ pub fn render_site(site: &Site, renderer: &Renderer) -> Result<Vec<File>> {
         return Err(Error::Site(Diagnostics(errors)));
     }
     Ok(files)
+}
+
+/// Every generated page of a language that is not a document: home, search,
+/// section and term pages (all their pages), taxonomy indexes.
+fn list_paths(site: &Site, lang: &crate::site::Language) -> std::collections::HashSet<String> {
+    let per = site.config.paginate;
+    let mut set = std::collections::HashSet::new();
+    set.insert(format!("{}/", lang.prefix));
+    set.insert(format!("{}/search/", lang.prefix));
+    for s in &lang.sections {
+        for n in 1..=s.pages.len().div_ceil(per).max(1) {
+            set.insert(urls::paginated(&s.path, n));
+        }
+    }
+    for t in lang.taxonomies.iter().filter(|t| !t.terms.is_empty()) {
+        set.insert(t.path.clone());
+        for term in &t.terms {
+            for n in 1..=term.pages.len().div_ceil(per).max(1) {
+                set.insert(urls::paginated(&term.path, n));
+            }
+        }
+    }
+    set
 }
 
 fn site_view(
@@ -393,10 +419,15 @@ fn render_job(
     ctx.insert_value("t", l.strings_value.clone());
     ctx.insert("lang", &l.lang.code);
     ctx.insert("meta", &meta::Meta::default());
+    // the same list in another language, when that language has it (a term
+    // used only by Japanese pages has no English page)
     let same_path_everywhere = |path: &str| {
         let path = path.to_string();
         let from = prefix.clone();
-        move |o: &LangCtx<'_>| Some(path_in(&path, &from, &o.lang.prefix))
+        move |o: &LangCtx<'_>| {
+            let other = path_in(&path, &from, &o.lang.prefix);
+            o.list_paths.contains(&other).then_some(other)
+        }
     };
     let (template, path, common): (&str, String, Common<'_>) = match job {
         Job::Home => {

@@ -233,6 +233,13 @@ fn bilingual_missing_translation_says_so() {
         "no hreflang to a page that does not exist"
     );
     assert!(ja.contains("<a href=\"/en/\" hreflang=\"en\"><span lang=\"en\">English</span><span class=\"no-translation\">（この記事は未翻訳・トップページへ）</span></a>"), "{ja}");
+    // a term only Japanese pages use has no English page, and its Japanese
+    // page does not pretend it has
+    assert!(tree.contains_key("tags/日本語だけ/index.html"));
+    assert!(!tree.contains_key("en/tags/日本語だけ/index.html"));
+    let term = page(&tree, "tags/日本語だけ/index.html");
+    assert!(!term.contains("hreflang=\"en\" href="), "{term}");
+    assert!(term.contains("<a href=\"/en/\" hreflang=\"en\"><span lang=\"en\">English</span>"));
     // English lists hold English pages only
     let en_list = page(&tree, "en/stories/index.html");
     assert!(
