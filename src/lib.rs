@@ -43,5 +43,8 @@ pub mod yaml;
 
 mod build;
 
-pub use build::{BuildOptions, BuildReport, Built, build, check, generate, today_in};
+pub use build::{
+    BuildCache, BuildOptions, BuildReport, Built, build, check, generate, generate_cached,
+    generate_with, today_in,
+};
 pub use error::{Diagnostic, Diagnostics, Error, Result, Severity};
