@@ -159,7 +159,10 @@ fn print_serve_event(ev: ServeEvent, quiet: bool, open: bool) {
                 return;
             }
             if first {
-                eprintln!("built {files} files in {:.0} ms", elapsed.as_secs_f64() * 1000.0);
+                eprintln!(
+                    "built {files} files in {:.0} ms",
+                    elapsed.as_secs_f64() * 1000.0
+                );
             } else {
                 eprintln!(
                     "rebuilt in {:.0} ms: {changed} files changed ({rerendered} pages rendered, {reparsed} files read), {clients} open page{} told",

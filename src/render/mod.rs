@@ -402,6 +402,10 @@ struct Snapshot {
     page: Page,
     links: PageLinks,
     version: u64,
+    /// Hash of the page's card (list entry) and its version: lists showing
+    /// a page are rendered again only when its card changed.
+    card_hash: u64,
+    card_version: u64,
 }
 
 /// The links of a page to other pages and terms, by path and name rather
@@ -576,19 +580,42 @@ pub fn render_site_cached(
         .collect();
     let mut old = std::mem::take(&mut cache.snapshot);
     let mut versions = Vec::with_capacity(site.pages.len());
+    let mut card_versions = Vec::with_capacity(site.pages.len());
     for ((p, l), v) in site.pages.iter().zip(links).zip(verdicts) {
         let snap = match v.and_then(|_| old.remove(&p.path)) {
             Some(s) => s,
             None => {
+                // a changed or new page: its card may still be the same
+                let card_hash = plan
+                    .langs
+                    .iter()
+                    .find(|(lang, _)| lang.code == p.lang)
+                    .map(|(lang, strings)| {
+                        let vb = ViewBuilder {
+                            site,
+                            lang: &lang.code,
+                            strings,
+                            urls: &plan.urls,
+                        };
+                        Fingerprint::new().value(&vb.card(p)).finish()
+                    })
+                    .unwrap_or(0);
                 cache.next_version += 1;
+                let card_version = match old.get(&p.path) {
+                    Some(s) if s.card_hash == card_hash => s.card_version,
+                    _ => cache.next_version,
+                };
                 Snapshot {
                     page: p.clone(),
                     links: l,
                     version: cache.next_version,
+                    card_hash,
+                    card_version,
                 }
             }
         };
         versions.push(snap.version);
+        card_versions.push(snap.card_version);
         cache.snapshot.insert(p.path.clone(), snap);
     }
     // 2. what every language's pages share
@@ -724,7 +751,7 @@ pub fn render_site_cached(
                 }
             };
             for id in job_cards(site, lang, job) {
-                f.str(&site.pages[id].path).num(versions[id]);
+                f.str(&site.pages[id].path).num(card_versions[id]);
             }
             let file = urls::output_file(&path);
             f.str(&file);

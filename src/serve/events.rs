@@ -228,8 +228,8 @@ mod tests {
             .to_sse(),
             "event: css\ndata: {\"paths\":[\"/style.css\"]}\n\n"
         );
-        let d = Diagnostic::error("content/talents/t-a.md", Some(3), "bad\nthing")
-            .at_column(Some(2));
+        let d =
+            Diagnostic::error("content/talents/t-a.md", Some(3), "bad\nthing").at_column(Some(2));
         let m = Message::Error {
             diagnostics: vec![(&d).into()],
         }
@@ -244,8 +244,14 @@ mod tests {
         let hub = Hub::new("s1".into());
         let (tx1, rx1) = channel();
         let (tx2, rx2) = channel();
-        hub.add(Box::new(Probe { tx: tx1, stuck: false }));
-        hub.add(Box::new(Probe { tx: tx2, stuck: false }));
+        hub.add(Box::new(Probe {
+            tx: tx1,
+            stuck: false,
+        }));
+        hub.add(Box::new(Probe {
+            tx: tx2,
+            stuck: false,
+        }));
         let first = read_until(&rx1, "event: ok");
         assert!(first.starts_with("HTTP/1.1 200 OK\r\n"), "{first}");
         assert!(first.contains("text/event-stream"));
@@ -263,7 +269,10 @@ mod tests {
         );
         // a page opened now sees the error at once
         let (tx3, rx3) = channel();
-        hub.add(Box::new(Probe { tx: tx3, stuck: false }));
+        hub.add(Box::new(Probe {
+            tx: tx3,
+            stuck: false,
+        }));
         let got = read_until(&rx3, "event: error");
         assert!(got.contains("\"build\":2"), "{got}");
         assert!(got.contains("oops"));
@@ -275,7 +284,10 @@ mod tests {
         let (tx, _rx) = channel();
         hub.add(Box::new(Probe { tx, stuck: true }));
         let (tx2, rx2) = channel();
-        hub.add(Box::new(Probe { tx: tx2, stuck: false }));
+        hub.add(Box::new(Probe {
+            tx: tx2,
+            stuck: false,
+        }));
         read_until(&rx2, "event: ok");
         let mut slowest = Duration::ZERO;
         for i in 0..(QUEUE as u64 + 2) {

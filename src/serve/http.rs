@@ -48,7 +48,7 @@ pub fn normalize_path(target: &str) -> Result<String, BadPath> {
             _ => {}
         }
         let b = decoded.as_bytes();
-        if segments.is_empty() && b.len() == 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+        if b.len() == 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
             return Err(BadPath::Forbidden);
         }
         segments.push(decoded.into_owned());
@@ -192,7 +192,10 @@ mod tests {
         );
         assert_eq!(normalize_path("//a//./b/").as_deref(), Ok("/a/b/"));
         assert_eq!(normalize_path("/a/.").as_deref(), Ok("/a/"));
-        assert_eq!(normalize_path("/style.css?v=1").as_deref(), Ok("/style.css"));
+        assert_eq!(
+            normalize_path("/style.css?v=1").as_deref(),
+            Ok("/style.css")
+        );
         assert_eq!(normalize_path("/a%20b.txt").as_deref(), Ok("/a b.txt"));
     }
 
@@ -222,6 +225,7 @@ mod tests {
             "/a%2F..%2F..%2Fetc",
             "/C:/Windows/win.ini",
             "/c%3A/x",
+            "/jobs/C:/Windows/win.ini",
         ] {
             assert_eq!(normalize_path(bad), Err(BadPath::Forbidden), "{bad}");
         }
@@ -246,7 +250,10 @@ mod tests {
         assert!(!host_allowed("evil.example:1111", lo, 1111), "rebinding");
         assert!(!host_allowed("localhost.evil.example:1111", lo, 1111));
         assert!(!host_allowed("127.0.0.1.nip.io:1111", lo, 1111));
-        assert!(!host_allowed("192.168.1.5:1111", lo, 1111), "not bound there");
+        assert!(
+            !host_allowed("192.168.1.5:1111", lo, 1111),
+            "not bound there"
+        );
         assert!(!host_allowed("", lo, 1111));
         assert!(!host_allowed(":1111", lo, 1111));
         assert!(!host_allowed("[::1", lo, 1111));
@@ -256,20 +263,38 @@ mod tests {
         assert!(host_allowed("192.168.1.5:1111", lan, 1111));
         assert!(!host_allowed("192.168.1.6:1111", lan, 1111));
         let any: IpAddr = "0.0.0.0".parse().unwrap();
-        assert!(host_allowed("10.0.0.7:1111", any, 1111), "an address of this machine");
+        assert!(
+            host_allowed("10.0.0.7:1111", any, 1111),
+            "an address of this machine"
+        );
         assert!(!host_allowed("attacker.example:1111", any, 1111));
     }
 
     #[test]
     fn content_types_cover_the_site_files() {
         assert_eq!(content_type("index.html"), "text/html; charset=utf-8");
-        assert_eq!(content_type("talents/t-a/index.html"), "text/html; charset=utf-8");
+        assert_eq!(
+            content_type("talents/t-a/index.html"),
+            "text/html; charset=utf-8"
+        );
         assert_eq!(content_type("style.css"), "text/css; charset=utf-8");
         assert_eq!(content_type("search.js"), "text/javascript; charset=utf-8");
-        assert_eq!(content_type("search-index/ja.json"), "application/json; charset=utf-8");
-        assert_eq!(content_type("atom.xml"), "application/atom+xml; charset=utf-8");
-        assert_eq!(content_type("en/atom.xml"), "application/atom+xml; charset=utf-8");
-        assert_eq!(content_type("sitemap.xml"), "application/xml; charset=utf-8");
+        assert_eq!(
+            content_type("search-index/ja.json"),
+            "application/json; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("atom.xml"),
+            "application/atom+xml; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("en/atom.xml"),
+            "application/atom+xml; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("sitemap.xml"),
+            "application/xml; charset=utf-8"
+        );
         assert_eq!(content_type("robots.txt"), "text/plain; charset=utf-8");
         assert_eq!(content_type("images/a.PNG"), "image/png");
         assert_eq!(content_type("talents/t-a/photo.jpg"), "image/jpeg");

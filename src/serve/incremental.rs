@@ -121,7 +121,8 @@ impl Session {
 
     fn try_rebuild(&mut self, changes: &Changes, start: Instant) -> crate::Result<Built> {
         let themes = self.opts.root.join("themes");
-        let reload_config = self.config.is_none() || changes.rescan || changes.has(ChangeKind::Config);
+        let reload_config =
+            self.config.is_none() || changes.rescan || changes.has(ChangeKind::Config);
         let reload_theme = reload_config
             || self.renderer.is_none()
             || changes.has(ChangeKind::Template)

@@ -107,9 +107,11 @@ fn parse_bind(bind: &str) -> Result<IpAddr> {
     if bind.eq_ignore_ascii_case("localhost") {
         return Ok(IpAddr::V4(Ipv4Addr::LOCALHOST));
     }
-    bind.trim_matches(['[', ']'])
-        .parse()
-        .map_err(|_| Error::Usage(format!("--bind {bind}: expected an IP address such as 127.0.0.1")))
+    bind.trim_matches(['[', ']']).parse().map_err(|_| {
+        Error::Usage(format!(
+            "--bind {bind}: expected an IP address such as 127.0.0.1"
+        ))
+    })
 }
 
 /// Serves the site until the process ends. Returns only on a startup
@@ -193,9 +195,7 @@ pub fn serve(opts: ServeOptions, report: &mut dyn FnMut(ServeEvent)) -> Result<(
     let debounce = watch::Debounce::default();
     let mut notices = Vec::new();
     loop {
-        let batch = watch::next_batch(&rx, debounce, &root, &output_dir, &mut |e| {
-            notices.push(e)
-        });
+        let batch = watch::next_batch(&rx, debounce, &root, &output_dir, &mut |e| notices.push(e));
         for n in notices.drain(..) {
             report(ServeEvent::Notice(format!("file watcher: {n}")));
         }
@@ -244,7 +244,8 @@ fn publish(
                 ctx.hub.broadcast(&Message::Ok, build);
             }
             if !changed.is_empty() {
-                let paths: Vec<String> = changed.iter().map(|f| format!("{base_path}{f}")).collect();
+                let paths: Vec<String> =
+                    changed.iter().map(|f| format!("{base_path}{f}")).collect();
                 let msg = if changed.iter().all(|f| f.ends_with(".css")) {
                     Message::Css { paths }
                 } else {
@@ -304,7 +305,13 @@ fn respond(req: Request, status: u16, content_type: &str, body: Vec<u8>, extra: 
 }
 
 fn text(req: Request, status: u16, msg: &str) {
-    respond(req, status, "text/plain; charset=utf-8", msg.as_bytes().to_vec(), &[]);
+    respond(
+        req,
+        status,
+        "text/plain; charset=utf-8",
+        msg.as_bytes().to_vec(),
+        &[],
+    );
 }
 
 fn handle(ctx: &Ctx, req: Request) {
@@ -384,7 +391,10 @@ fn handle(ctx: &Ctx, req: Request) {
     };
     match output.lookup(&site_path) {
         Some((file, bytes)) => {
-            if !site_path.ends_with('/') && file.ends_with("/index.html") && !site_path.ends_with("index.html") {
+            if !site_path.ends_with('/')
+                && file.ends_with("/index.html")
+                && !site_path.ends_with("index.html")
+            {
                 // a folder without its slash: relative links need the slash
                 let location = crate::slug::encode_path(&format!("{}{site_path}/", base));
                 return respond(

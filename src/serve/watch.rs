@@ -114,9 +114,10 @@ impl Changes {
     pub fn only_css(&self) -> bool {
         !self.rescan
             && !self.paths.is_empty()
-            && self.paths.iter().all(|(k, p)| {
-                *k == ChangeKind::Static && p.extension().is_some_and(|e| e == "css")
-            })
+            && self
+                .paths
+                .iter()
+                .all(|(k, p)| *k == ChangeKind::Static && p.extension().is_some_and(|e| e == "css"))
     }
 }
 
@@ -338,8 +339,10 @@ mod tests {
         let out = root.join("public");
         let md = root.join("content/talents/t-a.md");
         // an editor: write a temporary file, rename it over the original
-        tx.send(RawEvent::Paths(vec![root.join("content/talents/.t-a.md.tmp")]))
-            .unwrap();
+        tx.send(RawEvent::Paths(vec![
+            root.join("content/talents/.t-a.md.tmp"),
+        ]))
+        .unwrap();
         tx.send(RawEvent::Paths(vec![
             root.join("content/talents/.t-a.md.tmp"),
             md.clone(),
@@ -347,8 +350,10 @@ mod tests {
         .unwrap();
         tx.send(RawEvent::Paths(vec![md.clone()])).unwrap();
         // a swap file alone is no batch at all
-        tx.send(RawEvent::Paths(vec![root.join("content/talents/.t-a.md.swp")]))
-            .unwrap();
+        tx.send(RawEvent::Paths(vec![
+            root.join("content/talents/.t-a.md.swp"),
+        ]))
+        .unwrap();
         let mut errors = Vec::new();
         let batch = next_batch(&rx, Debounce::default(), &root, &out, &mut |e| {
             errors.push(e)
@@ -359,11 +364,16 @@ mod tests {
             vec![(ChangeKind::Content, md)]
         );
         // only ignorable events, then the watcher goes away: no batch
-        tx.send(RawEvent::Paths(vec![out.join("index.html")])).unwrap();
+        tx.send(RawEvent::Paths(vec![out.join("index.html")]))
+            .unwrap();
         tx.send(RawEvent::Error("inotify: queue overflow".into()))
             .unwrap();
         drop(tx);
-        assert!(next_batch(&rx, Debounce::default(), &root, &out, &mut |e| errors.push(e)).is_none());
+        assert!(
+            next_batch(&rx, Debounce::default(), &root, &out, &mut |e| errors
+                .push(e))
+            .is_none()
+        );
         assert_eq!(errors, vec!["inotify: queue overflow".to_string()]);
     }
 
@@ -372,8 +382,14 @@ mod tests {
         let (tx, rx) = channel();
         tx.send(RawEvent::Rescan).unwrap();
         let root = PathBuf::from("/site");
-        let b = next_batch(&rx, Debounce::default(), &root, &root.join("public"), &mut |_| {})
-            .unwrap();
+        let b = next_batch(
+            &rx,
+            Debounce::default(),
+            &root,
+            &root.join("public"),
+            &mut |_| {},
+        )
+        .unwrap();
         assert!(b.rescan && !b.is_empty() && !b.only_css());
     }
 
@@ -396,11 +412,17 @@ mod tests {
         std::fs::write(&tmp, "b").unwrap();
         std::fs::rename(&tmp, &md).unwrap();
         let b = wait(&rx);
-        assert!(b.paths.contains(&(ChangeKind::Content, md.clone())), "{b:?}");
+        assert!(
+            b.paths.contains(&(ChangeKind::Content, md.clone())),
+            "{b:?}"
+        );
         // deletion
         std::fs::remove_file(&md).unwrap();
         let b = wait(&rx);
-        assert!(b.paths.contains(&(ChangeKind::Content, md.clone())), "{b:?}");
+        assert!(
+            b.paths.contains(&(ChangeKind::Content, md.clone())),
+            "{b:?}"
+        );
         // config
         std::fs::write(root.join("site.yaml"), "title: y\n").unwrap();
         let b = wait(&rx);

@@ -6,6 +6,7 @@
 //! * `privacy`: the canary suite: no private value reaches any output byte.
 //! * `cli`: init, new, check and exit codes.
 //! * `browser`: the headless-Chromium harness (playwright-core scripts in tests/tools).
+//! * `serve`: the dev server: incremental = full builds, HTTP rules, live reload in Chromium.
 
 mod harness;
 
@@ -15,3 +16,4 @@ mod cli;
 mod fixtures;
 mod output;
 mod privacy;
+mod serve;
