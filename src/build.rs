@@ -275,7 +275,7 @@ fn generate_inner(
         &mut diags,
         &mut output,
     );
-    let files = match cache.as_deref_mut() {
+    let files = match cache {
         Some(c) => content_files_cached(&opts.root, &site.images, &site.assets, &mut c.files)?,
         None => assets::content_files(&opts.root, &site.images, &site.assets)?,
     };

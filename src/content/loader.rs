@@ -100,7 +100,7 @@ struct Parsed {
 #[derive(Debug)]
 enum FileResult {
     Ok {
-        parsed: Parsed,
+        parsed: Box<Parsed>,
         pii_errors: Vec<Diagnostic>,
         pii_warnings: Vec<Diagnostic>,
     },
@@ -193,7 +193,7 @@ fn read_file(e: &FileEntry, config: &Config) -> FileResult {
             let mut pii_warnings = Vec::new();
             pii_findings(&parsed, config, &mut pii_errors, &mut pii_warnings);
             FileResult::Ok {
-                parsed,
+                parsed: Box::new(parsed),
                 pii_errors,
                 pii_warnings,
             }
@@ -279,7 +279,7 @@ fn load_inner(
                 pii_errors,
                 pii_warnings,
             } => {
-                files.push(parsed.clone());
+                files.push((**parsed).clone());
                 diags.extend(pii_errors.iter().cloned());
                 warnings.extend(pii_warnings.iter().cloned());
             }

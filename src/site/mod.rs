@@ -178,7 +178,7 @@ impl Site {
     fn build_inner(
         content: Content,
         config: Arc<Config>,
-        mut cache: Option<&mut MarkdownCache>,
+        cache: Option<&mut MarkdownCache>,
     ) -> Result<Site> {
         let default_lang = config.default_language().to_string();
         let mut docs: Vec<Doc> = Vec::new();
@@ -325,7 +325,7 @@ impl Site {
                 (rendered, Some(entry))
             })
             .collect();
-        let rendered: Vec<Rendered> = match cache.as_deref_mut() {
+        let rendered: Vec<Rendered> = match cache {
             None => rendered.into_iter().map(|(r, _)| r).collect(),
             Some(cache) => {
                 let mut old = std::mem::take(&mut cache.entries);
