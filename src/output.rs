@@ -38,6 +38,16 @@ impl Output {
         true
     }
 
+    /// Adds a file whose bytes are already shared (the dev server's cached
+    /// pages); returns false if the path was already taken.
+    pub fn insert_shared(&mut self, path: String, bytes: Arc<[u8]>) -> bool {
+        if self.files.contains_key(&path) {
+            return false;
+        }
+        self.files.insert(path, bytes);
+        true
+    }
+
     /// The file at a site path (`/talents/`, `/images/a.png`), if any.
     pub fn lookup(&self, site_path: &str) -> Option<(&str, &[u8])> {
         let p = site_path.trim_start_matches('/');

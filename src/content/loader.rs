@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -68,6 +69,7 @@ enum Place {
     },
 }
 
+#[derive(Debug, Clone)]
 struct FileEntry {
     path: PathBuf,
     rel: String,         // relative to the site root
@@ -76,6 +78,7 @@ struct FileEntry {
     lang: String,
 }
 
+#[derive(Debug, Clone)]
 enum Doc {
     Talent(Box<RawTalent>),
     TalentTranslation(Box<RawTalentTranslation>),
@@ -85,14 +88,135 @@ enum Doc {
     Section(Box<RawSection>, Option<Kind>),
 }
 
+#[derive(Debug, Clone)]
 struct Parsed {
     source: Source,
     doc: Doc,
-    text: String,
+    /// The whole file (shared: the dev server's cache hands out clones).
+    text: Arc<str>,
+}
+
+/// What reading one Markdown file gave, before the gate: the parsed file
+/// and the personal-data findings in its text, or the file's errors.
+#[derive(Debug)]
+enum FileResult {
+    Ok {
+        parsed: Box<Parsed>,
+        pii_errors: Vec<Diagnostic>,
+        pii_warnings: Vec<Diagnostic>,
+    },
+    Err {
+        diags: Vec<Diagnostic>,
+        /// For a talent file: the `id:` it seems to have.
+        guessed_id: Option<String>,
+    },
+}
+
+/// Parse results of unchanged files, kept between builds by the dev server.
+///
+/// Reading and parsing a file is a pure function of its bytes, its path and
+/// the site's configuration, so a result is reused while the file's size
+/// and modification time are unchanged and no watcher said it changed
+/// ([`LoadCache::invalidate`]); a changed configuration empties the cache.
+/// The consent gate, which decides what is published, is never cached: it
+/// runs over every file on every build.
+#[derive(Debug, Default)]
+pub struct LoadCache {
+    config: Option<Config>,
+    files: HashMap<PathBuf, (FileStamp, Arc<FileResult>)>,
+    /// Files that must be read again whatever their stamp says.
+    dirty: std::collections::HashSet<PathBuf>,
+    /// Files read (not taken from the cache) by the last load.
+    pub last_parsed: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl FileStamp {
+    fn of(path: &Path) -> Option<FileStamp> {
+        let m = std::fs::metadata(path).ok()?;
+        Some(FileStamp {
+            len: m.len(),
+            modified: m.modified().ok(),
+        })
+    }
+}
+
+impl LoadCache {
+    /// Forgets what is known about `path` (a file or a folder): it is read
+    /// again by the next load.
+    pub fn invalidate(&mut self, path: &Path) {
+        if self.files.contains_key(path) {
+            self.dirty.insert(path.to_path_buf());
+        }
+        let under: Vec<PathBuf> = self
+            .files
+            .keys()
+            .filter(|p| p.starts_with(path) && p.as_path() != path)
+            .cloned()
+            .collect();
+        self.dirty.extend(under);
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self) {
+        self.files.clear();
+        self.dirty.clear();
+        self.config = None;
+    }
 }
 
 /// Loads all content under `root/content`, gated for `opts`.
 pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> Result<Content> {
+    load_inner(root, config, opts, None)
+}
+
+/// [`load`], reusing the parse results of unchanged files from `cache` (the
+/// dev server). The result is the same as [`load`]'s.
+pub fn load_cached(
+    root: &Path,
+    config: &Config,
+    opts: &LoadOptions,
+    cache: &mut LoadCache,
+) -> Result<Content> {
+    load_inner(root, config, opts, Some(cache))
+}
+
+/// Reads and parses one file, with its personal-data findings.
+fn read_file(e: &FileEntry, config: &Config) -> FileResult {
+    match parse_file(e, config) {
+        Ok(parsed) => {
+            let mut pii_errors = Vec::new();
+            let mut pii_warnings = Vec::new();
+            pii_findings(&parsed, config, &mut pii_errors, &mut pii_warnings);
+            FileResult::Ok {
+                parsed: Box::new(parsed),
+                pii_errors,
+                pii_warnings,
+            }
+        }
+        Err(diags) => FileResult::Err {
+            diags,
+            guessed_id: match e.place {
+                Place::Doc {
+                    kind: Kind::Talent, ..
+                } => guess_id(&e.path),
+                _ => None,
+            },
+        },
+    }
+}
+
+fn load_inner(
+    root: &Path,
+    config: &Config,
+    opts: &LoadOptions,
+    cache: Option<&mut LoadCache>,
+) -> Result<Content> {
     let content_dir = root.join("content");
     if !content_dir.is_dir() {
         return Err(Error::site(Diagnostic::error(
@@ -107,34 +231,67 @@ pub fn load(root: &Path, config: &Config, opts: &LoadOptions) -> Result<Content>
     let mut diags = Vec::new();
     let (entries, other_files) = walk(root, &content_dir, config, &mut diags)?;
 
-    let parsed: Vec<std::result::Result<Parsed, Vec<Diagnostic>>> =
-        entries.par_iter().map(|e| parse_file(e, config)).collect();
-    let mut files = Vec::with_capacity(parsed.len());
+    let results: Vec<Arc<FileResult>> = match cache {
+        None => entries
+            .par_iter()
+            .map(|e| Arc::new(read_file(e, config)))
+            .collect(),
+        Some(cache) => {
+            if cache.config.as_ref() != Some(config) {
+                cache.clear();
+                cache.config = Some(config.clone());
+            }
+            let dirty = std::mem::take(&mut cache.dirty);
+            let stamps: Vec<Option<FileStamp>> =
+                entries.par_iter().map(|e| FileStamp::of(&e.path)).collect();
+            let known = &cache.files;
+            let results: Vec<(Arc<FileResult>, bool)> = entries
+                .par_iter()
+                .zip(&stamps)
+                .map(|(e, stamp)| match (known.get(&e.path), stamp) {
+                    (Some((old, r)), Some(now)) if old == now && !dirty.contains(&e.path) => {
+                        (r.clone(), false)
+                    }
+                    _ => (Arc::new(read_file(e, config)), true),
+                })
+                .collect();
+            cache.last_parsed = results.iter().filter(|(_, fresh)| *fresh).count();
+            let mut files = HashMap::with_capacity(entries.len());
+            for ((e, stamp), (r, _)) in entries.iter().zip(stamps).zip(&results) {
+                if let Some(stamp) = stamp {
+                    files.insert(e.path.clone(), (stamp, r.clone()));
+                }
+            }
+            cache.files = files;
+            results.into_iter().map(|(r, _)| r).collect()
+        }
+    };
+    let mut files = Vec::with_capacity(results.len());
     // ids of talent files that failed to parse: stories naming them get no
     // second, confusing "no such talent" error
     let mut broken_talents = std::collections::BTreeSet::new();
-    for (p, e) in parsed.into_iter().zip(&entries) {
-        match p {
-            Ok(p) => files.push(p),
-            Err(ds) => {
-                diags.extend(ds);
-                if matches!(
-                    e.place,
-                    Place::Doc {
-                        kind: Kind::Talent,
-                        ..
-                    }
-                ) {
-                    broken_talents.extend(guess_id(&e.path));
-                }
+    // Personal data in free text: errors in talents, warnings elsewhere
+    // (found per file, so that reading a file stays a pure function of it).
+    let mut warnings = Vec::new();
+    for r in &results {
+        match &**r {
+            FileResult::Ok {
+                parsed,
+                pii_errors,
+                pii_warnings,
+            } => {
+                files.push((**parsed).clone());
+                diags.extend(pii_errors.iter().cloned());
+                warnings.extend(pii_warnings.iter().cloned());
+            }
+            FileResult::Err {
+                diags: ds,
+                guessed_id,
+            } => {
+                diags.extend(ds.iter().cloned());
+                broken_talents.extend(guessed_id.clone());
             }
         }
-    }
-    // Warnings (personal data in stories…) travel inside Parsed? No: they are
-    // recomputed here so that parse_file stays a pure function of one file.
-    let mut warnings = Vec::new();
-    for p in &files {
-        pii_findings(p, config, &mut diags, &mut warnings);
     }
 
     let mut gate = Gate {
@@ -386,7 +543,7 @@ fn parse_file(e: &FileEntry, config: &Config) -> std::result::Result<Parsed, Vec
     Ok(Parsed {
         source: src,
         doc,
-        text,
+        text: text.into(),
     })
 }
 
@@ -927,7 +1084,7 @@ impl Gate<'_> {
         &mut self,
         raw: RawStory,
         source: Source,
-        text: String,
+        text: Arc<str>,
         slugs: &mut HashMap<(Kind, String, String), String>,
         others: &BTreeMap<PathBuf, Vec<PathBuf>>,
     ) {
@@ -1032,7 +1189,7 @@ impl Gate<'_> {
         &mut self,
         raw: RawReport,
         source: Source,
-        text: String,
+        text: Arc<str>,
         slugs: &mut HashMap<(Kind, String, String), String>,
         others: &BTreeMap<PathBuf, Vec<PathBuf>>,
     ) {
@@ -1078,7 +1235,7 @@ impl Gate<'_> {
         &mut self,
         raw: RawPage,
         source: Source,
-        text: String,
+        text: Arc<str>,
         slugs: &mut HashMap<(Kind, String, String), String>,
         others: &BTreeMap<PathBuf, Vec<PathBuf>>,
     ) {

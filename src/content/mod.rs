@@ -20,5 +20,5 @@ pub mod source;
 mod loader;
 
 pub use gate::{BuildAudience, PrivacyReport, TalentDecision, WithheldReason};
-pub use loader::{LoadOptions, load};
+pub use loader::{LoadCache, LoadOptions, load, load_cached};
 pub use model::*;

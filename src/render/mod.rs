@@ -17,7 +17,7 @@ use tera::{Context, Tera, Value};
 use crate::content::Kind;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::site::{Page, PageData, PageId, Site, TaxonomyKind, urls};
-use theme::Theme;
+use theme::{REQUIRED_TEMPLATES, Theme};
 use views::{Alternate, Link, NavItem, SiteView, TermLink, Urls, ViewBuilder};
 
 /// A generated file: output path (relative, `/`-separated) and bytes.
@@ -188,86 +188,14 @@ struct LangCtx<'a> {
 
 /// Renders every HTML page of `site`.
 pub fn render_site(site: &Site, renderer: &Renderer) -> Result<Vec<File>> {
-    let urls = Urls::new(&site.config.base_url);
-    let empty = i18n::Strings::new();
-    let mut langs = Vec::new();
-    for lang in &site.languages {
-        let strings = renderer.theme.strings.get(&lang.code).unwrap_or(&empty);
-        let vb = ViewBuilder {
-            site,
-            lang: &lang.code,
-            strings,
-            urls: &urls,
-        };
-        let cards: Vec<Value> = site
-            .pages
-            .par_iter()
-            .map(|p| {
-                if p.lang == lang.code {
-                    Value::from_serializable(&vb.card(p))
-                } else {
-                    Value::none()
-                }
-            })
-            .collect();
-        langs.push(LangCtx {
-            list_paths: list_paths(site, lang),
-            site_view: Value::from_serializable(&site_view(site, lang, strings, &urls)),
-            strings_value: Value::from_serializable(strings),
-            vb,
-            cards,
-            lang,
-        });
-    }
+    let plan = Plan::new(site, renderer);
+    let all: Vec<usize> = (0..plan.jobs.len()).collect();
+    let (files, errors) = plan.render(site, renderer, &all);
+    finish_errors(errors)?;
+    Ok(files.into_iter().map(|(_, f)| f).collect())
+}
 
-    let mut jobs: Vec<(usize, Job)> = Vec::new();
-    for (li, l) in langs.iter().enumerate() {
-        let per = site.config.paginate;
-        jobs.push((li, Job::Home));
-        jobs.push((li, Job::Search));
-        for s in &l.lang.sections {
-            let n = s.pages.len().div_ceil(per).max(1);
-            jobs.extend((1..=n).map(|page| (li, Job::List { kind: s.kind, page })));
-        }
-        for t in &l.lang.taxonomies {
-            if t.terms.is_empty() {
-                continue;
-            }
-            jobs.push((li, Job::TaxonomyIndex(t.kind)));
-            for (ti, term) in t.terms.iter().enumerate() {
-                let n = term.pages.len().div_ceil(per).max(1);
-                jobs.extend((1..=n).map(|page| {
-                    (
-                        li,
-                        Job::Term {
-                            kind: t.kind,
-                            term: ti,
-                            page,
-                        },
-                    )
-                }));
-            }
-        }
-    }
-    for (i, p) in site.pages.iter().enumerate() {
-        if let Some(li) = langs.iter().position(|l| l.lang.code == p.lang) {
-            jobs.push((li, Job::Doc(i)));
-        }
-    }
-    jobs.push((0, Job::NotFound));
-
-    let results: Vec<std::result::Result<File, Diagnostic>> = jobs
-        .par_iter()
-        .map(|(li, job)| render_job(site, renderer, &langs[*li], &langs, job))
-        .collect();
-    let mut files = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok(f) => files.push(f),
-            Err(d) => errors.push(d),
-        }
-    }
+fn finish_errors(mut errors: Vec<Diagnostic>) -> Result<()> {
     if !errors.is_empty() {
         errors.sort();
         errors.dedup_by(|a, b| {
@@ -277,6 +205,606 @@ pub fn render_site(site: &Site, renderer: &Renderer) -> Result<Vec<File>> {
         });
         return Err(Error::Site(Diagnostics(errors)));
     }
+    Ok(())
+}
+
+/// The jobs of a site and what each reads, before anything is rendered.
+struct Plan<'a> {
+    urls: Urls,
+    langs: Vec<(&'a crate::site::Language, &'a i18n::Strings)>,
+    jobs: Vec<(usize, Job)>,
+}
+
+static EMPTY_STRINGS: std::sync::LazyLock<i18n::Strings> =
+    std::sync::LazyLock::new(i18n::Strings::new);
+
+impl<'a> Plan<'a> {
+    fn new(site: &'a Site, renderer: &'a Renderer) -> Plan<'a> {
+        let langs: Vec<_> = site
+            .languages
+            .iter()
+            .map(|lang| {
+                let strings = renderer
+                    .theme
+                    .strings
+                    .get(&lang.code)
+                    .unwrap_or(&EMPTY_STRINGS);
+                (lang, strings)
+            })
+            .collect();
+        let mut jobs: Vec<(usize, Job)> = Vec::new();
+        for (li, (lang, _)) in langs.iter().enumerate() {
+            let per = site.config.paginate;
+            jobs.push((li, Job::Home));
+            jobs.push((li, Job::Search));
+            for s in &lang.sections {
+                let n = s.pages.len().div_ceil(per).max(1);
+                jobs.extend((1..=n).map(|page| (li, Job::List { kind: s.kind, page })));
+            }
+            for t in &lang.taxonomies {
+                if t.terms.is_empty() {
+                    continue;
+                }
+                jobs.push((li, Job::TaxonomyIndex(t.kind)));
+                for (ti, term) in t.terms.iter().enumerate() {
+                    let n = term.pages.len().div_ceil(per).max(1);
+                    jobs.extend((1..=n).map(|page| {
+                        (
+                            li,
+                            Job::Term {
+                                kind: t.kind,
+                                term: ti,
+                                page,
+                            },
+                        )
+                    }));
+                }
+            }
+        }
+        for (i, p) in site.pages.iter().enumerate() {
+            if let Some(li) = langs.iter().position(|(l, _)| l.code == p.lang) {
+                jobs.push((li, Job::Doc(i)));
+            }
+        }
+        jobs.push((0, Job::NotFound));
+        Plan {
+            urls: Urls::new(&site.config.base_url),
+            langs,
+            jobs,
+        }
+    }
+
+    /// Renders the jobs at `selected` (indexes into `jobs`). Cards (list
+    /// entries) are made only for the pages those jobs show.
+    fn render(
+        &self,
+        site: &Site,
+        renderer: &Renderer,
+        selected: &[usize],
+    ) -> (Vec<(usize, File)>, Vec<Diagnostic>) {
+        let mut needed = vec![false; site.pages.len()];
+        for &j in selected {
+            let (li, job) = &self.jobs[j];
+            for id in job_cards(site, self.langs[*li].0, job) {
+                needed[id] = true;
+            }
+        }
+        let mut langs = Vec::new();
+        for &(lang, strings) in &self.langs {
+            let vb = ViewBuilder {
+                site,
+                lang: &lang.code,
+                strings,
+                urls: &self.urls,
+            };
+            let cards: Vec<Value> = site
+                .pages
+                .par_iter()
+                .zip(needed.par_iter())
+                .map(|(p, &needed)| {
+                    if needed && p.lang == lang.code {
+                        Value::from_serializable(&vb.card(p))
+                    } else {
+                        Value::none()
+                    }
+                })
+                .collect();
+            langs.push(LangCtx {
+                list_paths: list_paths(site, lang),
+                site_view: Value::from_serializable(&site_view(site, lang, strings, &self.urls)),
+                strings_value: Value::from_serializable(strings),
+                vb,
+                cards,
+                lang,
+            });
+        }
+        let results: Vec<(usize, std::result::Result<File, Diagnostic>)> = selected
+            .par_iter()
+            .map(|&j| {
+                let (li, job) = &self.jobs[j];
+                (j, render_job(site, renderer, &langs[*li], &langs, job))
+            })
+            .collect();
+        let mut files = Vec::with_capacity(results.len());
+        let mut errors = Vec::new();
+        for (j, r) in results {
+            match r {
+                Ok(f) => files.push((j, f)),
+                Err(d) => errors.push(d),
+            }
+        }
+        (files, errors)
+    }
+}
+
+/// The pages whose cards (list entries) a job shows. Keep in step with
+/// [`render_job`]: a card missing here renders as nothing, which the
+/// fixture tests catch.
+fn job_cards(site: &Site, lang: &crate::site::Language, job: &Job) -> Vec<PageId> {
+    let per = site.config.paginate;
+    let slice = |ids: &[PageId], page: usize| -> Vec<PageId> {
+        let start = ((page - 1) * per).min(ids.len());
+        let end = (start + per).min(ids.len());
+        ids[start..end].to_vec()
+    };
+    match job {
+        Job::Home => {
+            let take = |k: Kind, n: usize| -> Vec<PageId> {
+                lang.section(k)
+                    .map(|s| s.pages.iter().take(n).copied().collect())
+                    .unwrap_or_default()
+            };
+            let mut v = take(Kind::Talent, 6);
+            v.extend(take(Kind::Story, 4));
+            v.extend(take(Kind::Report, 4));
+            v
+        }
+        Job::Search | Job::NotFound | Job::TaxonomyIndex(_) => Vec::new(),
+        Job::List { kind, page } => lang
+            .section(*kind)
+            .map(|s| slice(&s.pages, *page))
+            .unwrap_or_default(),
+        Job::Term { kind, term, page } => lang
+            .taxonomy(*kind)
+            .and_then(|t| t.terms.get(*term))
+            .map(|t| slice(&t.pages, *page))
+            .unwrap_or_default(),
+        Job::Doc(id) => {
+            let p = &site.pages[*id];
+            let mut v = p.related.clone();
+            v.extend(p.prev);
+            v.extend(p.next);
+            v
+        }
+    }
+}
+
+/// Rendered pages kept between builds by the dev server, each with a
+/// fingerprint of everything its template reads.
+///
+/// A page's HTML is a pure function of: the templates it uses, the
+/// configuration, the interface strings and site-wide view of its language,
+/// the pages it shows (itself, its cards, translations, neighbours) and a
+/// few list facts (counts, term names, facets). The fingerprint hashes all
+/// of these, with each page represented by a version number that changes
+/// whenever the page differs from the previous build (compared field by
+/// field, links between pages compared by path), so a page is rendered
+/// again exactly when one of its inputs changed.
+#[derive(Debug, Default)]
+pub struct RenderCache {
+    /// Previous pages by path, with their versions.
+    snapshot: std::collections::HashMap<String, Snapshot>,
+    next_version: u64,
+    /// Output file → (fingerprint, bytes).
+    jobs: std::collections::HashMap<String, (u64, std::sync::Arc<[u8]>)>,
+    /// Pages rendered (not taken from the cache) by the last build.
+    pub last_rendered: usize,
+}
+
+#[derive(Debug)]
+struct Snapshot {
+    page: Page,
+    links: PageLinks,
+    version: u64,
+    /// Hash of the page's card (list entry) and its version: lists showing
+    /// a page are rendered again only when its card changed.
+    card_hash: u64,
+    card_version: u64,
+}
+
+/// The links of a page to other pages and terms, by path and name rather
+/// than by index (indexes shift when pages come and go).
+#[derive(Debug, PartialEq)]
+struct PageLinks {
+    terms: Vec<(TaxonomyKind, String, String)>,
+    translations: Vec<String>,
+    prev: Option<String>,
+    next: Option<String>,
+    related: Vec<String>,
+}
+
+fn page_links(site: &Site, p: &Page) -> PageLinks {
+    let path = |i: &PageId| site.pages[*i].path.clone();
+    let lang = site.language(&p.lang);
+    PageLinks {
+        terms: p
+            .terms
+            .iter()
+            .map(|(k, t)| {
+                let term = lang
+                    .and_then(|l| l.taxonomy(*k))
+                    .and_then(|tax| tax.terms.get(*t));
+                (
+                    *k,
+                    term.map(|t| t.name.clone()).unwrap_or_default(),
+                    term.map(|t| t.path.clone()).unwrap_or_default(),
+                )
+            })
+            .collect(),
+        translations: p.translations.iter().map(path).collect(),
+        prev: p.prev.as_ref().map(path),
+        next: p.next.as_ref().map(path),
+        related: p.related.iter().map(path).collect(),
+    }
+}
+
+/// True when two pages render alike wherever they appear (links compared
+/// by what they point to). Every field is named, so a new field of
+/// [`Page`] cannot be forgotten here.
+fn same_page(a: &Page, a_links: &PageLinks, b: &Page, b_links: &PageLinks) -> bool {
+    let Page {
+        kind,
+        lang,
+        body_lang,
+        path,
+        title,
+        date,
+        file,
+        translation_key,
+        body,
+        data,
+        terms: _,
+        translations: _,
+        noindex,
+        prev: _,
+        next: _,
+        related: _,
+    } = a;
+    *kind == b.kind
+        && *lang == b.lang
+        && *body_lang == b.body_lang
+        && *path == b.path
+        && *title == b.title
+        && *date == b.date
+        && *file == b.file
+        && *translation_key == b.translation_key
+        && *noindex == b.noindex
+        && *data == b.data
+        && *body == b.body
+        && a_links == b_links
+}
+
+struct Fingerprint(xxhash_rust::xxh3::Xxh3);
+
+impl Fingerprint {
+    fn new() -> Fingerprint {
+        Fingerprint(xxhash_rust::xxh3::Xxh3::new())
+    }
+    fn str(&mut self, s: &str) -> &mut Self {
+        self.0.update(&(s.len() as u64).to_le_bytes());
+        self.0.update(s.as_bytes());
+        self
+    }
+    fn num(&mut self, n: u64) -> &mut Self {
+        self.0.update(&n.to_le_bytes());
+        self
+    }
+    fn value<T: Serialize + ?Sized>(&mut self, v: &T) -> &mut Self {
+        struct W<'a>(&'a mut xxhash_rust::xxh3::Xxh3);
+        impl std::io::Write for W<'_> {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0.update(b);
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        // serialising plain data into a hasher cannot fail; if it ever did,
+        // the partial hash still differs from a complete one of other data
+        let _ = serde_json::to_writer(W(&mut self.0), v);
+        self.num(0xff)
+    }
+    fn finish(&self) -> u64 {
+        self.0.digest()
+    }
+}
+
+/// Names of the templates `name` uses (itself, what it extends, includes
+/// or imports, transitively), found by their quoted names in the text: a
+/// superset, which can only cause extra rendering, never a stale page.
+fn template_closure<'t>(theme: &'t Theme, name: &'t str) -> Vec<&'t str> {
+    let mut seen: Vec<&str> = vec![name];
+    let mut i = 0;
+    while i < seen.len() {
+        if let Some((_, text)) = theme.templates.get(seen[i]) {
+            for other in theme.templates.keys() {
+                if !seen.contains(&other.as_str())
+                    && (text.contains(&format!("\"{other}\""))
+                        || text.contains(&format!("'{other}'")))
+                {
+                    seen.push(other);
+                }
+            }
+        }
+        i += 1;
+    }
+    seen.sort();
+    seen
+}
+
+fn job_template(site: &Site, job: &Job) -> &'static str {
+    match job {
+        Job::Home => "index.html",
+        Job::Search => "search.html",
+        Job::NotFound => "404.html",
+        Job::List { kind, .. } if *kind == Kind::Talent => "talents.html",
+        Job::List { .. } => "section.html",
+        Job::TaxonomyIndex(_) => "taxonomy.html",
+        Job::Term { .. } => "term.html",
+        Job::Doc(id) => match &site.pages[*id].data {
+            PageData::Talent(_) => "talent.html",
+            PageData::Story(_) => "story.html",
+            PageData::Report(_) => "report.html",
+            PageData::Page(_) => "page.html",
+        },
+    }
+}
+
+/// [`render_site`] for the dev server: renders only the pages whose inputs
+/// changed since the last call and takes the others from `cache`. The files
+/// are the same as `render_site`'s.
+pub fn render_site_cached(
+    site: &Site,
+    renderer: &Renderer,
+    cache: &mut RenderCache,
+) -> Result<Vec<(String, std::sync::Arc<[u8]>)>> {
+    let plan = Plan::new(site, renderer);
+    // 1. page versions: unchanged pages keep theirs
+    let links: Vec<PageLinks> = site.pages.par_iter().map(|p| page_links(site, p)).collect();
+    let verdicts: Vec<Option<u64>> = site
+        .pages
+        .par_iter()
+        .zip(links.par_iter())
+        .map(|(p, l)| {
+            cache
+                .snapshot
+                .get(&p.path)
+                .filter(|s| same_page(&s.page, &s.links, p, l))
+                .map(|s| s.version)
+        })
+        .collect();
+    let mut old = std::mem::take(&mut cache.snapshot);
+    let mut versions = Vec::with_capacity(site.pages.len());
+    let mut card_versions = Vec::with_capacity(site.pages.len());
+    for ((p, l), v) in site.pages.iter().zip(links).zip(verdicts) {
+        let snap = match v.and_then(|_| old.remove(&p.path)) {
+            Some(s) => s,
+            None => {
+                // a changed or new page: its card may still be the same
+                let card_hash = plan
+                    .langs
+                    .iter()
+                    .find(|(lang, _)| lang.code == p.lang)
+                    .map(|(lang, strings)| {
+                        let vb = ViewBuilder {
+                            site,
+                            lang: &lang.code,
+                            strings,
+                            urls: &plan.urls,
+                        };
+                        Fingerprint::new().value(&vb.card(p)).finish()
+                    })
+                    .unwrap_or(0);
+                cache.next_version += 1;
+                let card_version = match old.get(&p.path) {
+                    Some(s) if s.card_hash == card_hash => s.card_version,
+                    _ => cache.next_version,
+                };
+                Snapshot {
+                    page: p.clone(),
+                    links: l,
+                    version: cache.next_version,
+                    card_hash,
+                    card_version,
+                }
+            }
+        };
+        versions.push(snap.version);
+        card_versions.push(snap.card_version);
+        cache.snapshot.insert(p.path.clone(), snap);
+    }
+    // 2. what every language's pages share
+    let config_fp = Fingerprint::new()
+        .str(&format!("{:?}", site.config))
+        .finish();
+    let lang_fps: Vec<u64> = plan
+        .langs
+        .iter()
+        .map(|(lang, strings)| {
+            let mut f = Fingerprint::new();
+            f.num(config_fp)
+                .value(&site_view(site, lang, strings, &plan.urls))
+                .value(*strings)
+                .str(&lang.code)
+                .str(&lang.prefix);
+            for l in &site.languages {
+                f.str(&l.code).str(&l.prefix);
+            }
+            f.value(&lang.home_title).str(&lang.home_intro_html);
+            for s in &lang.sections {
+                f.value(&s.title)
+                    .value(&s.description)
+                    .str(&s.intro_html)
+                    .str(&s.path)
+                    .num(s.pages.len() as u64)
+                    .num(s.noindex as u64);
+            }
+            f.finish()
+        })
+        .collect();
+    let mut template_fps: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    for name in REQUIRED_TEMPLATES.iter().copied() {
+        let mut f = Fingerprint::new();
+        for t in template_closure(&renderer.theme, name) {
+            f.str(t);
+            if let Some((file, text)) = renderer.theme.templates.get(t) {
+                f.str(file).str(text);
+            }
+        }
+        template_fps.insert(name, f.finish());
+    }
+    // facts of lists, per language
+    let term_fp = |f: &mut Fingerprint, t: &crate::site::Term| {
+        f.str(&t.name)
+            .str(&t.path)
+            .str(&t.slug)
+            .num(t.pages.len() as u64)
+            .num(t.has_talents as u64);
+    };
+    let facet_fps: Vec<u64> = plan
+        .langs
+        .iter()
+        .map(|(lang, _)| {
+            let mut f = Fingerprint::new();
+            for tax in &lang.taxonomies {
+                f.num(tax.kind as u64).str(&tax.path);
+                for t in &tax.terms {
+                    term_fp(&mut f, t);
+                    let talents = t
+                        .pages
+                        .iter()
+                        .filter(|&&i| site.pages[i].kind == Kind::Talent)
+                        .count();
+                    f.num(talents as u64);
+                }
+            }
+            f.finish()
+        })
+        .collect();
+    // which list pages each language has: a list page links its versions in
+    // the other languages only where they exist
+    let all_list_paths: Vec<std::collections::HashSet<String>> = plan
+        .langs
+        .iter()
+        .map(|(lang, _)| list_paths(site, lang))
+        .collect();
+    // 3. one fingerprint per job
+    let fps: Vec<(String, u64)> = plan
+        .jobs
+        .par_iter()
+        .map(|(li, job)| {
+            let lang = plan.langs[*li].0;
+            let mut f = Fingerprint::new();
+            f.num(lang_fps[*li])
+                .num(
+                    template_fps
+                        .get(job_template(site, job))
+                        .copied()
+                        .unwrap_or(0),
+                )
+                .str(&match job {
+                    // indexes shift when pages or terms come and go; the
+                    // output path (below) names the page instead
+                    Job::Doc(_) => "doc".to_string(),
+                    Job::Term { kind, page, .. } => format!("term:{kind:?}:{page}"),
+                    other => format!("{other:?}"),
+                });
+            let path = match job {
+                Job::Home => format!("{}/", lang.prefix),
+                Job::Search => format!("{}/search/", lang.prefix),
+                Job::NotFound => "/404.html".to_string(),
+                Job::List { kind, page } => {
+                    let section = lang.section(*kind);
+                    let base = section.map(|s| s.path.clone()).unwrap_or_default();
+                    if *kind == Kind::Talent {
+                        f.num(facet_fps[*li]);
+                    }
+                    urls::paginated(&base, *page)
+                }
+                Job::TaxonomyIndex(kind) => {
+                    let tax = lang.taxonomy(*kind);
+                    if let Some(tax) = tax {
+                        f.str(&tax.path);
+                        for t in &tax.terms {
+                            term_fp(&mut f, t);
+                        }
+                    }
+                    tax.map(|t| t.path.clone()).unwrap_or_default()
+                }
+                Job::Term { kind, term, page } => {
+                    let tax = lang.taxonomy(*kind);
+                    let t = tax.and_then(|tax| tax.terms.get(*term));
+                    if let (Some(tax), Some(t)) = (tax, t) {
+                        f.str(&tax.path);
+                        term_fp(&mut f, t);
+                    }
+                    t.map(|t| urls::paginated(&t.path, *page))
+                        .unwrap_or_default()
+                }
+                Job::Doc(id) => {
+                    let p = &site.pages[*id];
+                    f.str(&p.path).num(versions[*id]);
+                    for &t in &p.translations {
+                        f.str(&site.pages[t].path)
+                            .str(&site.pages[t].lang)
+                            .num(versions[t]);
+                    }
+                    p.path.clone()
+                }
+            };
+            for id in job_cards(site, lang, job) {
+                f.str(&site.pages[id].path).num(card_versions[id]);
+            }
+            if !matches!(job, Job::Doc(_)) {
+                for (other, paths) in plan.langs.iter().zip(&all_list_paths) {
+                    let there = path_in(&path, &lang.prefix, &other.0.prefix);
+                    f.num(paths.contains(&there) as u64);
+                }
+            }
+            let file = urls::output_file(&path);
+            f.str(&file);
+            (file, f.finish())
+        })
+        .collect();
+    // 4. render what changed
+    let stale: Vec<usize> = fps
+        .iter()
+        .enumerate()
+        .filter(|(_, (file, fp))| cache.jobs.get(file).is_none_or(|(old, _)| old != fp))
+        .map(|(j, _)| j)
+        .collect();
+    let (rendered, errors) = plan.render(site, renderer, &stale);
+    cache.last_rendered = rendered.len();
+    let mut fresh: std::collections::HashMap<usize, std::sync::Arc<[u8]>> = rendered
+        .into_iter()
+        .map(|(j, (_, bytes))| (j, bytes.into()))
+        .collect();
+    let mut old_jobs = std::mem::take(&mut cache.jobs);
+    let mut files = Vec::with_capacity(fps.len());
+    for (j, (file, fp)) in fps.into_iter().enumerate() {
+        let bytes = match fresh.remove(&j) {
+            Some(b) => b,
+            None => match old_jobs.remove(&file) {
+                Some((old_fp, b)) if old_fp == fp => b,
+                // failed to render: reported below, never cached
+                _ => continue,
+            },
+        };
+        cache.jobs.insert(file.clone(), (fp, bytes.clone()));
+        files.push((file, bytes));
+    }
+    finish_errors(errors)?;
     Ok(files)
 }
 

@@ -21,6 +21,7 @@ use crate::error::{Diagnostic, Result};
 use crate::markdown::{self, LinkCheck, Rendered, Resolved};
 
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term, TermId};
+
 pub use urls::RESERVED_ROOTS;
 
 /// Index of a page in [`Site::pages`].
@@ -126,6 +127,32 @@ pub struct Site {
     pub errors: Vec<Diagnostic>,
 }
 
+/// Rendered Markdown of unchanged documents, kept between builds by the
+/// dev server.
+///
+/// A document's HTML is a pure function of its body, its URL, the site's
+/// Markdown settings and the answers to the `@/` links it contains, so an
+/// entry is reused only when all of these are the same: each recorded link
+/// is resolved again against the new site and must give the same answer.
+#[derive(Debug, Default)]
+pub struct MarkdownCache {
+    entries: HashMap<(String, String), MarkdownEntry>,
+    /// Documents rendered (not taken from the cache) by the last build.
+    pub last_rendered: usize,
+}
+
+#[derive(Debug)]
+struct MarkdownEntry {
+    body_hash: u64,
+    body_len: usize,
+    first_line: usize,
+    page_path: String,
+    base_path: String,
+    raw_html: bool,
+    resolutions: Vec<(String, Resolved)>,
+    rendered: Rendered,
+}
+
 struct Doc {
     kind: Kind,
     /// Language of the body text (a talent without a translation shows the original).
@@ -139,6 +166,24 @@ struct Doc {
 impl Site {
     /// Builds the model from gated content.
     pub fn build(content: Content, config: Arc<Config>) -> Result<Site> {
+        Site::build_inner(content, config, None)
+    }
+
+    /// [`Site::build`], reusing the rendered Markdown of unchanged documents
+    /// from `cache` (the dev server). The result is the same as `build`'s.
+    pub fn build_cached(
+        content: Content,
+        config: Arc<Config>,
+        cache: &mut MarkdownCache,
+    ) -> Result<Site> {
+        Site::build_inner(content, config, Some(cache))
+    }
+
+    fn build_inner(
+        content: Content,
+        config: Arc<Config>,
+        cache: Option<&mut MarkdownCache>,
+    ) -> Result<Site> {
         let default_lang = config.default_language().to_string();
         let mut docs: Vec<Doc> = Vec::new();
         for t in content.talents {
@@ -222,7 +267,8 @@ impl Site {
         let base_path = base_path(&config.base_url);
         let raw_html = config.markdown.raw_html;
 
-        let rendered: Vec<Rendered> = docs
+        let known = cache.as_deref().map(|c| &c.entries);
+        let rendered: Vec<(Rendered, Option<MarkdownEntry>)> = docs
             .par_iter()
             .zip(paths.par_iter())
             .map(|(d, path)| {
@@ -255,9 +301,65 @@ impl Site {
                     page_path: path,
                     first_line: d.source.body_line,
                 };
-                markdown::render(&d.source.body, &opts, &resolve)
+                let Some(known) = known else {
+                    return (markdown::render(&d.source.body, &opts, &resolve), None);
+                };
+                let body_hash = xxhash_rust::xxh3::xxh3_64(d.source.body.as_bytes());
+                let key = (d.source.path.clone(), d.source.lang.clone());
+                if let Some(e) = known.get(&key)
+                    && e.body_hash == body_hash
+                    && e.body_len == d.source.body.len()
+                    && e.first_line == d.source.body_line
+                    && e.page_path == *path
+                    && e.base_path == base_path
+                    && e.raw_html == raw_html
+                    && e.resolutions.iter().all(|(t, r)| resolve(t) == *r)
+                {
+                    return (e.rendered.clone(), None);
+                }
+                let seen = std::cell::RefCell::new(Vec::new());
+                let recording = |target: &str| -> Resolved {
+                    let r = resolve(target);
+                    seen.borrow_mut().push((target.to_string(), r.clone()));
+                    r
+                };
+                let rendered = markdown::render(&d.source.body, &opts, &recording);
+                let entry = MarkdownEntry {
+                    body_hash,
+                    body_len: d.source.body.len(),
+                    first_line: d.source.body_line,
+                    page_path: path.clone(),
+                    base_path: base_path.clone(),
+                    raw_html,
+                    resolutions: seen.into_inner(),
+                    rendered: rendered.clone(),
+                };
+                (rendered, Some(entry))
             })
             .collect();
+        let rendered: Vec<Rendered> = match cache {
+            None => rendered.into_iter().map(|(r, _)| r).collect(),
+            Some(cache) => {
+                let mut old = std::mem::take(&mut cache.entries);
+                cache.last_rendered = 0;
+                let mut out = Vec::with_capacity(rendered.len());
+                for (d, (r, fresh)) in docs.iter().zip(rendered) {
+                    let key = (d.source.path.clone(), d.source.lang.clone());
+                    let entry = match fresh {
+                        Some(e) => {
+                            cache.last_rendered += 1;
+                            Some(e)
+                        }
+                        None => old.remove(&key),
+                    };
+                    if let Some(e) = entry {
+                        cache.entries.insert(key, e);
+                    }
+                    out.push(r);
+                }
+                out
+            }
+        };
 
         let mut diags: Vec<Diagnostic> = Vec::new();
         let mut warnings = content.warnings;

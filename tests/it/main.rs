@@ -8,6 +8,7 @@
 //! * `browser`: the headless-Chromium harness (playwright-core scripts in tests/tools).
 //! * `theme`: the default theme in Chromium: screenshots, small screens, print, Lighthouse.
 //! * `templates_doc`: the template reference lists every variable the theme uses.
+//! * `serve`: the dev server: incremental = full builds, HTTP rules, live reload in Chromium.
 
 mod harness;
 
@@ -17,5 +18,6 @@ mod cli;
 mod fixtures;
 mod output;
 mod privacy;
+mod serve;
 mod templates_doc;
 mod theme;
