@@ -445,7 +445,6 @@ fn incremental_rebuilds_equal_full_builds_over_random_edits() {
                         first.lines().next().unwrap_or("")
                     ));
                 }
-                _ => {}
             }
         }
         // most steps build (a broken file is fixed again soon)
