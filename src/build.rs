@@ -74,6 +74,8 @@ pub struct Built {
     /// HTML pages rendered.
     pub pages_rendered: usize,
     pub elapsed: Duration,
+    /// Time per stage, in order (`tsunagi build --timings`).
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// What `build` did.
@@ -230,15 +232,18 @@ fn generate_inner(
         drafts: opts.drafts,
         audience: opts.audience,
     };
+    let mut stages = Stages::new();
     let content = match cache.as_deref_mut() {
         Some(c) => content::load_cached(&opts.root, &config, &load, &mut c.load)?,
         None => content::load(&opts.root, &config, &load)?,
     };
     let privacy = content.privacy.clone();
+    stages.mark("load content");
     let site = match cache.as_deref_mut() {
         Some(c) => Site::build_cached(content, config, &mut c.markdown)?,
         None => Site::build(content, config)?,
     };
+    stages.mark("markdown and site model");
 
     let mut output = Output::default();
     let mut diags: Vec<Diagnostic> = site.errors.clone();
@@ -268,6 +273,7 @@ fn generate_inner(
             n
         }
     };
+    stages.mark("render pages");
     add(feeds::atom(&site), "feeds", &mut diags, &mut output);
     add(
         feeds::sitemaps(&site)
@@ -282,6 +288,7 @@ fn generate_inner(
         Some(c) => content_files_cached(&opts.root, &site.images, &site.assets, &mut c.files)?,
         None => assets::content_files(&opts.root, &site.images, &site.assets)?,
     };
+    stages.mark("feeds and sitemaps");
     add(files, "content files", &mut diags, &mut output);
     let theme_static: Vec<render::File> = renderer
         .theme()
@@ -316,6 +323,7 @@ fn generate_inner(
             output.insert(path, bytes);
         }
     }
+    stages.mark("images and static files");
     // Last line of defence: no image in the output carries metadata.
     for (path, bytes) in &output.files {
         if assets::is_image_name(path)
@@ -333,6 +341,7 @@ fn generate_inner(
         }
     }
     diags.extend(check_links(&site, &output));
+    stages.mark("link check");
     let mut warnings = site.warnings.clone();
     if diags.iter().any(|d| d.is_error()) {
         let mut all = Diagnostics(diags);
@@ -350,7 +359,29 @@ fn generate_inner(
         warnings,
         pages_rendered,
         elapsed: start.elapsed(),
+        stages: stages.done,
     })
+}
+
+/// Time spent per stage, for `--timings` and the benchmarks.
+struct Stages {
+    last: Instant,
+    done: Vec<(&'static str, Duration)>,
+}
+
+impl Stages {
+    fn new() -> Stages {
+        Stages {
+            last: Instant::now(),
+            done: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.done.push((name, now - self.last));
+        self.last = now;
+    }
 }
 
 /// Checks links found in Markdown against the finished output.
@@ -405,8 +436,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let dir = opts.output_dir();
     // refuse a bad output folder before spending time on the build
     output::check_output_dir(&opts.root, &dir, opts.force)?;
-    let built = generate(opts)?;
+    let mut built = generate(opts)?;
+    let before = Instant::now();
     let written = output::write(&opts.root, &dir, &built.output, opts.force)?;
+    built.stages.push(("write changed files", before.elapsed()));
     Ok(BuildReport {
         built,
         written,

@@ -59,6 +59,9 @@ pub enum Command {
         /// Let tsunagi manage a non-empty output folder it did not create.
         #[arg(long)]
         force: bool,
+        /// Print the time each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check everything (config, front matter, templates, links) and write nothing.
     Check {

@@ -5,6 +5,9 @@
 
 mod cli;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -41,12 +44,18 @@ fn run(cli: Cli) -> Result<(), Error> {
             output,
             base_url,
             force,
+            timings,
         } => {
             let mut o = build_options(&site);
             o.output = output;
             o.base_url = base_url;
             o.force = force;
             let report = tsunagi::build(&o)?;
+            if timings {
+                for (stage, d) in &report.built.stages {
+                    eprintln!("{:>8.1} ms  {stage}", d.as_secs_f64() * 1000.0);
+                }
+            }
             print_warnings(&report.built.warnings, quiet);
             if !quiet {
                 let b = &report.built;

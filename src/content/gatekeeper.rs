@@ -197,8 +197,8 @@ impl Gate<'_> {
         known_scope.extend(self.config.privacy.optional_fields.iter().cloned());
         for parsed in talents {
             let Parsed { source, doc, text } = parsed;
-            let Doc::Talent(raw) = doc else { continue };
-            let raw: &RawTalent = &raw;
+            let Doc::Talent(owned) = doc else { continue };
+            let raw: &RawTalent = &owned;
             let p = File { source, text };
             if raw.id.is_empty()
                 || !raw
@@ -284,7 +284,8 @@ impl Gate<'_> {
                 self.offset(),
                 self.opts.audience,
             );
-            let in_scope = |f: &str| raw.consent.scope.iter().any(|s| s == f);
+            let scope = raw.consent.scope.clone();
+            let in_scope = |f: &str| scope.iter().any(|s| s == f);
             let mut shown: Vec<String> = raw
                 .consent
                 .scope
@@ -340,7 +341,7 @@ impl Gate<'_> {
                 .filter(|(k, _)| !optional.contains(k) || in_scope(k))
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect();
-            let raw = raw.clone();
+            let raw = *owned;
             if let Some(img) = &photo {
                 self.content.images.push(img.clone());
             }

@@ -203,24 +203,43 @@ fn load_inner(
     // Personal data in free text: errors in talents, warnings elsewhere
     // (found per file, so that reading a file stays a pure function of it).
     let mut warnings = Vec::new();
-    for r in &results {
-        match &**r {
-            FileResult::Ok {
+    for r in results {
+        // a result the cache does not share is taken apart, not copied
+        match Arc::try_unwrap(r) {
+            Ok(FileResult::Ok {
                 parsed,
                 pii_errors,
                 pii_warnings,
-            } => {
-                files.push((**parsed).clone());
-                diags.extend(pii_errors.iter().cloned());
-                warnings.extend(pii_warnings.iter().cloned());
+            }) => {
+                files.push(*parsed);
+                diags.extend(pii_errors);
+                warnings.extend(pii_warnings);
             }
-            FileResult::Err {
+            Ok(FileResult::Err {
                 diags: ds,
                 guessed_id,
-            } => {
-                diags.extend(ds.iter().cloned());
-                broken_talents.extend(guessed_id.clone());
+            }) => {
+                diags.extend(ds);
+                broken_talents.extend(guessed_id);
             }
+            Err(shared) => match &*shared {
+                FileResult::Ok {
+                    parsed,
+                    pii_errors,
+                    pii_warnings,
+                } => {
+                    files.push((**parsed).clone());
+                    diags.extend(pii_errors.iter().cloned());
+                    warnings.extend(pii_warnings.iter().cloned());
+                }
+                FileResult::Err {
+                    diags: ds,
+                    guessed_id,
+                } => {
+                    diags.extend(ds.iter().cloned());
+                    broken_talents.extend(guessed_id.clone());
+                }
+            },
         }
     }
 

@@ -75,7 +75,7 @@ pub struct Source {
     /// The file name without language suffix and `.md`, or the bundle folder.
     pub stem: String,
     /// The Markdown body.
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     /// 1-based line of the file where the body starts.
     pub body_line: usize,
     /// The bundle folder, when the document is `<name>/index.md`.

@@ -115,7 +115,7 @@ pub(super) fn parse_file(
         lang: e.lang.clone(),
         translation_key,
         stem,
-        body: split.body.to_string(),
+        body: split.body.into(),
         body_line: split.body_line,
         bundle_dir,
         hash,

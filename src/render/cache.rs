@@ -114,7 +114,7 @@ pub(crate) fn same_page(a: &Page, a_links: &PageLinks, b: &Page, b_links: &PageL
         && *translation_key == b.translation_key
         && *noindex == b.noindex
         && *data == b.data
-        && *body == b.body
+        && (std::sync::Arc::ptr_eq(body, &b.body) || **body == *b.body)
         && a_links == b_links
 }
 

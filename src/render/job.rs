@@ -386,11 +386,12 @@ pub(crate) fn render_job(
             ctx.insert_value(k.to_string(), v.clone());
         }
     }
-    let html = r
-        .tera
-        .render(template, &ctx)
+    // straight into bytes: no String, so no second pass to validate UTF-8
+    let mut html = Vec::with_capacity(16 * 1024);
+    r.tera
+        .render_to(template, &ctx, &mut html)
         .map_err(|e| template_error(&r.theme, &e, Some(&path)))?;
-    Ok((urls::output_file(&path), html.into_bytes()))
+    Ok((urls::output_file(&path), html))
 }
 
 pub(crate) fn page_title(title: &str, page: usize, page_n: &str, site_title: &str) -> String {

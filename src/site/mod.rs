@@ -55,7 +55,9 @@ pub struct Page {
     pub file: String,
     pub translation_key: String,
     /// Rendered body (links already resolved).
-    pub body: Rendered,
+    /// Shared: the dev server hands the same body to every build until the
+    /// document changes.
+    pub body: Arc<Rendered>,
     pub data: PageData,
     /// Terms by taxonomy, in the order written.
     pub terms: Vec<(TaxonomyKind, TermId)>,
@@ -150,7 +152,20 @@ struct MarkdownEntry {
     base_path: String,
     raw_html: bool,
     resolutions: Vec<(String, Resolved)>,
-    rendered: Rendered,
+    body: Arc<Rendered>,
+    problems: Vec<markdown::Problem>,
+    links: Vec<LinkCheck>,
+}
+
+/// What rendering one document gives: the shared body, and the problems and
+/// links that every build reports and checks again.
+type RenderedDoc = (Arc<Rendered>, Vec<markdown::Problem>, Vec<LinkCheck>);
+
+/// Takes the per-build parts out, and shares the rest.
+fn share(mut r: Rendered) -> RenderedDoc {
+    let problems = std::mem::take(&mut r.problems);
+    let links = std::mem::take(&mut r.links);
+    (Arc::new(r), problems, links)
 }
 
 struct Doc {
@@ -268,7 +283,7 @@ impl Site {
         let raw_html = config.markdown.raw_html;
 
         let known = cache.as_deref().map(|c| &c.entries);
-        let rendered: Vec<(Rendered, Option<MarkdownEntry>)> = docs
+        let rendered: Vec<(RenderedDoc, Option<MarkdownEntry>)> = docs
             .par_iter()
             .zip(paths.par_iter())
             .map(|(d, path)| {
@@ -302,7 +317,10 @@ impl Site {
                     first_line: d.source.body_line,
                 };
                 let Some(known) = known else {
-                    return (markdown::render(&d.source.body, &opts, &resolve), None);
+                    return (
+                        share(markdown::render(&d.source.body, &opts, &resolve)),
+                        None,
+                    );
                 };
                 let body_hash = xxhash_rust::xxh3::xxh3_64(d.source.body.as_bytes());
                 let key = (d.source.path.clone(), d.source.lang.clone());
@@ -315,7 +333,7 @@ impl Site {
                     && e.raw_html == raw_html
                     && e.resolutions.iter().all(|(t, r)| resolve(t) == *r)
                 {
-                    return (e.rendered.clone(), None);
+                    return ((e.body.clone(), e.problems.clone(), e.links.clone()), None);
                 }
                 let seen = std::cell::RefCell::new(Vec::new());
                 let recording = |target: &str| -> Resolved {
@@ -323,7 +341,8 @@ impl Site {
                     seen.borrow_mut().push((target.to_string(), r.clone()));
                     r
                 };
-                let rendered = markdown::render(&d.source.body, &opts, &recording);
+                let (body, problems, links) =
+                    share(markdown::render(&d.source.body, &opts, &recording));
                 let entry = MarkdownEntry {
                     body_hash,
                     body_len: d.source.body.len(),
@@ -332,12 +351,14 @@ impl Site {
                     base_path: base_path.clone(),
                     raw_html,
                     resolutions: seen.into_inner(),
-                    rendered: rendered.clone(),
+                    body: body.clone(),
+                    problems: problems.clone(),
+                    links: links.clone(),
                 };
-                (rendered, Some(entry))
+                ((body, problems, links), Some(entry))
             })
             .collect();
-        let rendered: Vec<Rendered> = match cache {
+        let rendered: Vec<RenderedDoc> = match cache {
             None => rendered.into_iter().map(|(r, _)| r).collect(),
             Some(cache) => {
                 let mut old = std::mem::take(&mut cache.entries);
@@ -365,8 +386,10 @@ impl Site {
         let mut warnings = content.warnings;
         let mut pages: Vec<Page> = Vec::with_capacity(docs.len());
         let mut link_checks = Vec::new();
-        for (i, ((d, path), mut body)) in docs.into_iter().zip(paths).zip(rendered).enumerate() {
-            for p in body.problems.drain(..) {
+        for (i, ((d, path), (body, problems, links))) in
+            docs.into_iter().zip(paths).zip(rendered).enumerate()
+        {
+            for p in problems {
                 let diag = if p.error {
                     Diagnostic::error(d.source.path.clone(), Some(p.line), p.message)
                 } else {
@@ -381,7 +404,7 @@ impl Site {
                     }
                 }
             }
-            for l in body.links.drain(..) {
+            for l in links {
                 link_checks.push((i, l));
             }
             pages.push(Page {
@@ -464,7 +487,7 @@ fn empty_source() -> Source {
         lang: String::new(),
         translation_key: String::new(),
         stem: String::new(),
-        body: String::new(),
+        body: "".into(),
         body_line: 1,
         bundle_dir: None,
         hash: 0,
