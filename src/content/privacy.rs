@@ -355,6 +355,22 @@ pub fn scan_text(text: &str, allow: &[String]) -> Vec<PiiMatch> {
     out
 }
 
+/// True for a character whose NFKC form contains an ASCII digit, `@` or
+/// `/`: those themselves, full-width forms, circled and superscript numbers…
+/// The ranges were computed from the Unicode tables of unicode-normalization
+/// (a test checks every code point against them).
+fn may_become_trigger(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_digit() || c == '@' || c == '/';
+    }
+    matches!(c as u32,
+        0x00B2..=0x00B3 | 0x00B9 | 0x00BC..=0x00BE | 0x2070 | 0x2074..=0x2079 | 0x2080..=0x2089
+        | 0x2100..=0x2101 | 0x2105..=0x2106 | 0x2150..=0x215F | 0x2189 | 0x2460..=0x249B | 0x24EA
+        | 0x3251..=0x325F | 0x32B1..=0x32CB | 0x3358..=0x3370 | 0x3378..=0x3379 | 0x339F..=0x33A6
+        | 0x33A8 | 0x33AF | 0x33E0..=0x33FE | 0xFE6B | 0xFF0F..=0xFF19 | 0xFF20 | 0x1CCF0..=0x1CCF9
+        | 0x1D7CE..=0x1D7FF | 0x1F100..=0x1F10A | 0x1FBF0..=0x1FBF9)
+}
+
 /// NFKC, and every dash-like character as `-` (writers type 090−1234−5678
 /// with a minus sign or a katakana prolonged sound mark as often as with a
 /// hyphen).
@@ -482,6 +498,23 @@ mod tests {
             "第1回 2025-07-14",
         ] {
             assert!(kinds(fine).is_empty(), "{fine}: {:?}", scan_text(fine, &[]));
+        }
+    }
+
+    #[test]
+    fn the_trigger_ranges_cover_every_code_point_that_normalises_to_one() {
+        for cp in 0u32..=0x10FFFF {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let n: String = std::iter::once(c).nfkc().collect();
+            let triggers = n
+                .bytes()
+                .any(|b| b.is_ascii_digit() || b == b'@' || b == b'/');
+            assert!(
+                !triggers || may_become_trigger(c),
+                "U+{cp:04X} normalises to {n:?}"
+            );
         }
     }
 
