@@ -314,15 +314,12 @@ pub fn scan_text(text: &str, allow: &[String]) -> Vec<PiiMatch> {
     let allow: Vec<String> = allow.iter().map(|a| normalise(a).into_owned()).collect();
     let mut out = Vec::new();
     for (i, raw_line) in text.lines().enumerate() {
-        let line = normalise(raw_line);
-        // every pattern needs a digit, an `@` or a `/`: most lines of prose
-        // have none, and skip the regexes
-        if !line
-            .bytes()
-            .any(|b| b.is_ascii_digit() || b == b'@' || b == b'/')
-        {
+        // every pattern needs a digit, an `@` or a `/` (after normalisation):
+        // most lines of prose have none and are skipped before normalising
+        if !raw_line.chars().any(may_become_trigger) {
             continue;
         }
+        let line = normalise(raw_line);
         let mut taken: Vec<(usize, usize)> = Vec::new();
         for (kind, re) in PATTERNS.iter() {
             for m in re.find_iter(&line) {
