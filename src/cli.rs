@@ -84,6 +84,9 @@ pub enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+        /// Print the time each stage of every rebuild took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Create a new site with sample content.
     Init {

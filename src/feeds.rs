@@ -46,9 +46,8 @@ pub fn atom(site: &Site) -> Vec<File> {
             .collect();
         entries.sort_by(|&a, &b| {
             let (pa, pb) = (&site.pages[a], &site.pages[b]);
-            pb.date
-                .map(|d| d.timestamp(off))
-                .cmp(&pa.date.map(|d| d.timestamp(off)))
+            pb.sort_key
+                .cmp(&pa.sort_key)
                 .then_with(|| pa.path.cmp(&pb.path))
         });
         entries.truncate(FEED_ENTRIES);

@@ -93,13 +93,14 @@ fn run(cli: Cli) -> Result<(), Error> {
             bind,
             port,
             open,
+            timings,
         } => {
             let opts = tsunagi::serve::ServeOptions {
                 build: build_options(&site),
                 bind,
                 port,
             };
-            let mut report = |ev: ServeEvent| print_serve_event(ev, quiet, open);
+            let mut report = |ev: ServeEvent| print_serve_event(ev, quiet, open, timings);
             tsunagi::serve::serve(opts, &mut report)?;
         }
         Command::Init { dir } => {
@@ -137,7 +138,7 @@ fn run(cli: Cli) -> Result<(), Error> {
 
 /// Prints what the dev server reports: the URL on stdout (tests and
 /// scripts read it there), builds and problems on stderr.
-fn print_serve_event(ev: ServeEvent, quiet: bool, open: bool) {
+fn print_serve_event(ev: ServeEvent, quiet: bool, open: bool, timings: bool) {
     use std::io::Write;
     match ev {
         ServeEvent::Listening { url, exposed } => {
@@ -163,9 +164,15 @@ fn print_serve_event(ev: ServeEvent, quiet: bool, open: bool) {
             rerendered,
             reparsed,
             clients,
+            stages,
         } => {
             if quiet {
                 return;
+            }
+            if timings {
+                for (stage, d) in &stages {
+                    eprintln!("{:>8.1} ms  {stage}", d.as_secs_f64() * 1000.0);
+                }
             }
             if first {
                 eprintln!(

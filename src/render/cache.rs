@@ -93,6 +93,7 @@ pub(crate) fn same_page(a: &Page, a_links: &PageLinks, b: &Page, b_links: &PageL
         path,
         title,
         date,
+        sort_key: _, // derived from `date`
         file,
         translation_key,
         body,

@@ -37,6 +37,8 @@ pub enum Outcome {
         rerendered: usize,
         /// Content files read and parsed again.
         reparsed: usize,
+        /// Time per stage of the build.
+        stages: Vec<(&'static str, Duration)>,
     },
     /// The site does not build; the last good build stays.
     Failed {
@@ -104,12 +106,19 @@ impl Session {
                 let changed = diff(self.output(), &built.output);
                 let rerendered = self.cache.render.last_rendered;
                 let reparsed = self.cache.load.last_parsed;
+                let mut stages = built.stages.clone();
+                let diffed = start.elapsed();
+                stages.push((
+                    "compare with the last build",
+                    diffed.saturating_sub(built.elapsed),
+                ));
                 self.good = Some(built);
                 Outcome::Built {
                     changed,
                     elapsed: start.elapsed(),
                     rerendered,
                     reparsed,
+                    stages,
                 }
             }
             Err(e) => Outcome::Failed {

@@ -65,6 +65,8 @@ pub enum ServeEvent {
         reparsed: usize,
         /// Pages that are open, told to reload or swap styles.
         clients: usize,
+        /// Time per stage of the build.
+        stages: Vec<(&'static str, Duration)>,
     },
     /// A build failed; the last good site is still served.
     Failed {
@@ -245,6 +247,7 @@ fn publish(
             elapsed,
             rerendered,
             reparsed,
+            stages,
         } => {
             let output = session.output().map(|o| Arc::new(o.clone()));
             let files = output.as_ref().map_or(0, |o| o.files.len());
@@ -281,6 +284,7 @@ fn publish(
                 rerendered,
                 reparsed,
                 clients: ctx.hub.clients(),
+                stages,
             });
         }
         Outcome::Failed {

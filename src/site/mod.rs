@@ -51,6 +51,9 @@ pub struct Page {
     pub path: String,
     pub title: String,
     pub date: Option<Date>,
+    /// `date` as seconds since the epoch (at the site's offset), computed
+    /// once: lists sort by it thousands of times.
+    pub sort_key: Option<i64>,
     /// The file it came from (for messages).
     pub file: String,
     pub translation_key: String,
@@ -385,6 +388,7 @@ impl Site {
         let mut diags: Vec<Diagnostic> = Vec::new();
         let mut warnings = content.warnings;
         let mut pages: Vec<Page> = Vec::with_capacity(docs.len());
+        let offset = config.offset_seconds();
         let mut link_checks = Vec::new();
         for (i, ((d, path), (body, problems, links))) in
             docs.into_iter().zip(paths).zip(rendered).enumerate()
@@ -413,6 +417,7 @@ impl Site {
                 body_lang: d.body_lang.clone(),
                 path,
                 title: d.title,
+                sort_key: d.date.map(|x| x.timestamp(offset)),
                 date: d.date,
                 file: d.source.path.clone(),
                 translation_key: d.source.translation_key.clone(),
@@ -512,8 +517,8 @@ pub fn base_path(base_url: &str) -> String {
 fn newest_first(pages: &[Page], ids: &mut [PageId]) {
     ids.sort_by(|&a, &b| {
         let (pa, pb) = (&pages[a], &pages[b]);
-        let ka = pa.date.map(|d| d.timestamp(0));
-        let kb = pb.date.map(|d| d.timestamp(0));
+        let ka = pa.sort_key;
+        let kb = pb.sort_key;
         kb.cmp(&ka)
             .then_with(|| report_number(pb).cmp(&report_number(pa)))
             .then_with(|| pa.path.cmp(&pb.path))
@@ -595,9 +600,8 @@ fn build_language(
             // by last review, newest first; then id
             members.sort_by(|&a, &b| {
                 let (pa, pb) = (&pages[a], &pages[b]);
-                pb.date
-                    .map(|d| d.timestamp(0))
-                    .cmp(&pa.date.map(|d| d.timestamp(0)))
+                pb.sort_key
+                    .cmp(&pa.sort_key)
                     .then_with(|| pa.path.cmp(&pb.path))
             });
         } else {
@@ -681,12 +685,7 @@ fn build_language(
                 term.pages.sort_by(|&a, &b| {
                     report_number(&pages[a])
                         .cmp(&report_number(&pages[b]))
-                        .then_with(|| {
-                            pages[a]
-                                .date
-                                .map(|d| d.timestamp(0))
-                                .cmp(&pages[b].date.map(|d| d.timestamp(0)))
-                        })
+                        .then_with(|| pages[a].sort_key.cmp(&pages[b].sort_key))
                 });
             } else {
                 newest_first(pages, &mut term.pages);

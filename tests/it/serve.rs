@@ -504,6 +504,7 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
             elapsed: Duration::ZERO,
             rerendered,
             reparsed,
+            stages: Vec::new(),
         },
         &[],
     );
