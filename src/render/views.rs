@@ -263,6 +263,8 @@ pub struct PageNumber {
     pub number: usize,
     pub url: String,
     pub current: bool,
+    /// Pages are left out before this one (print an ellipsis).
+    pub gap: bool,
 }
 
 /// Builds views for one language.
@@ -636,11 +638,19 @@ impl<'a> ViewBuilder<'a> {
             total_items: ids.len(),
             prev_url: (page > 1).then(|| url_of(page - 1)),
             next_url: (page < total).then(|| url_of(page + 1)),
+            // the first, the last and two on either side of the current page:
+            // a tag with 125 pages of profiles must not print 125 links
             numbers: (1..=total)
-                .map(|n| PageNumber {
-                    number: n,
-                    url: url_of(n),
-                    current: n == page,
+                .filter(|&n| n == 1 || n == total || n.abs_diff(page) <= 2)
+                .scan(0, |prev, n| {
+                    let gap = n > *prev + 1 && *prev > 0;
+                    *prev = n;
+                    Some(PageNumber {
+                        number: n,
+                        url: url_of(n),
+                        current: n == page,
+                        gap,
+                    })
                 })
                 .collect(),
         }

@@ -112,7 +112,12 @@ impl Session {
                     "compare with the last build",
                     diffed.saturating_sub(built.elapsed),
                 ));
-                self.good = Some(built);
+                // Freeing a whole site model (millions of allocations) takes
+                // tens of milliseconds: let another thread do it, after the
+                // new build is in place.
+                if let Some(old) = self.good.replace(built) {
+                    std::thread::spawn(move || drop(old));
+                }
                 Outcome::Built {
                     changed,
                     elapsed: start.elapsed(),

@@ -366,3 +366,31 @@ fn structured_data_for_stories_reports_and_the_organisation() {
         );
     }
 }
+
+#[test]
+fn long_lists_link_the_first_last_and_nearby_pages() {
+    let site = TempSite::from_fixture("broken/_base");
+    site.write(
+        "site.yaml",
+        "title: many\nbase_url: https://many.example/\npaginate: 2\n",
+    );
+    for i in 0..30 {
+        site.write(
+            &format!("content/stories/s{i:02}.md"),
+            format!(
+                "---\ntitle: Story {i}\ndate: 2026-01-{:02}\ntags: [many]\n---\n\nText {i}.\n",
+                1 + i % 28
+            ),
+        );
+    }
+    site.build(TODAY, &[]);
+    let p8 = site.read("public/stories/page/8/index.html");
+    let shown: Vec<&str> = p8
+        .split("<li>")
+        .skip(1)
+        .filter_map(|li| li.split('>').nth(1).and_then(|t| t.split('<').next()))
+        .filter(|t| t.chars().all(|c| c.is_ascii_digit()) && !t.is_empty())
+        .collect();
+    assert_eq!(shown, ["1", "6", "7", "8", "9", "10", "16"], "{p8}");
+    assert_eq!(p8.matches("class=\"gap\"").count(), 2);
+}
