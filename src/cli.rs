@@ -59,6 +59,9 @@ pub enum Command {
         /// Let tsunagi manage a non-empty output folder it did not create.
         #[arg(long)]
         force: bool,
+        /// Print the time each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check everything (config, front matter, templates, links) and write nothing.
     Check {
@@ -81,6 +84,9 @@ pub enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+        /// Print the time each stage of every rebuild took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Create a new site with sample content.
     Init {

@@ -46,9 +46,8 @@ pub fn atom(site: &Site) -> Vec<File> {
             .collect();
         entries.sort_by(|&a, &b| {
             let (pa, pb) = (&site.pages[a], &site.pages[b]);
-            pb.date
-                .map(|d| d.timestamp(off))
-                .cmp(&pa.date.map(|d| d.timestamp(off)))
+            pb.sort_key
+                .cmp(&pa.sort_key)
                 .then_with(|| pa.path.cmp(&pb.path))
         });
         entries.truncate(FEED_ENTRIES);
@@ -140,13 +139,42 @@ pub fn atom(site: &Site) -> Vec<File> {
     files
 }
 
-/// Every indexable page, all languages, sorted by URL.
-pub fn sitemap(site: &Site) -> File {
+/// Sitemaps: one language → `/sitemap.xml`; several → one urlset per
+/// language (`/sitemap-<lang>.xml`) and `/sitemap.xml` as their index.
+/// Talent pages, the talent directory and talent term pages are never listed.
+pub fn sitemaps(site: &Site) -> Vec<File> {
+    let u = Urls::new(&site.config.base_url);
+    if site.languages.len() == 1 {
+        return vec![(
+            "sitemap.xml".to_string(),
+            urlset(site, &site.languages[0].code),
+        )];
+    }
+    let mut files = Vec::new();
+    let mut x = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for lang in &site.languages {
+        let name = format!("sitemap-{}.xml", lang.code);
+        let _ = writeln!(
+            x,
+            "  <sitemap>\n    <loc>{}</loc>\n  </sitemap>",
+            xml_escape(&u.permalink(&format!("/{name}")))
+        );
+        files.push((name, urlset(site, &lang.code)));
+    }
+    x.push_str("</sitemapindex>\n");
+    files.push(("sitemap.xml".to_string(), x.into_bytes()));
+    files
+}
+
+/// Every indexable page of one language, sorted by URL.
+fn urlset(site: &Site, code: &str) -> Vec<u8> {
     let u = Urls::new(&site.config.base_url);
     let off = site.config.offset_seconds();
     let per = site.config.paginate;
     let mut locs: Vec<(String, Option<String>)> = Vec::new();
-    for lang in &site.languages {
+    for lang in site.languages.iter().filter(|l| l.code == code) {
         locs.push((format!("{}/", lang.prefix), None));
         locs.push((format!("{}/search/", lang.prefix), None));
         for s in &lang.sections {
@@ -169,7 +197,7 @@ pub fn sitemap(site: &Site) -> File {
             }
         }
     }
-    for p in &site.pages {
+    for p in site.pages.iter().filter(|p| p.lang == code) {
         if p.noindex {
             continue;
         }
@@ -188,7 +216,7 @@ pub fn sitemap(site: &Site) -> File {
         x.push_str("  </url>\n");
     }
     x.push_str("</urlset>\n");
-    ("sitemap.xml".to_string(), x.into_bytes())
+    x.into_bytes()
 }
 
 /// robots.txt: everything crawlable (talent pages must be *seen* to be

@@ -41,11 +41,15 @@ pub mod output;
 pub mod render;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod yaml;
 
 mod build;
 
-pub use build::{BuildOptions, BuildReport, Built, build, check, generate, today_in};
+pub use build::{
+    BuildCache, BuildOptions, BuildReport, Built, build, check, generate, generate_cached,
+    generate_with, today_in,
+};
 pub use error::{Diagnostic, Diagnostics, Error, Result, Severity};

@@ -5,11 +5,15 @@
 
 mod cli;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::Parser;
 use cli::{Audience, Cli, Command};
 use tsunagi::content::BuildAudience;
+use tsunagi::serve::ServeEvent;
 use tsunagi::{BuildOptions, Error};
 
 fn build_options(site: &cli::SiteArgs) -> BuildOptions {
@@ -40,12 +44,18 @@ fn run(cli: Cli) -> Result<(), Error> {
             output,
             base_url,
             force,
+            timings,
         } => {
             let mut o = build_options(&site);
             o.output = output;
             o.base_url = base_url;
             o.force = force;
             let report = tsunagi::build(&o)?;
+            if timings {
+                for (stage, d) in &report.built.stages {
+                    eprintln!("{:>8.1} ms  {stage}", d.as_secs_f64() * 1000.0);
+                }
+            }
             print_warnings(&report.built.warnings, quiet);
             if !quiet {
                 let b = &report.built;
@@ -83,11 +93,15 @@ fn run(cli: Cli) -> Result<(), Error> {
             bind,
             port,
             open,
+            timings,
         } => {
-            let _ = (site, bind, port, open);
-            return Err(Error::Usage(
-                "`tsunagi serve` is not available in this build yet".to_string(),
-            ));
+            let opts = tsunagi::serve::ServeOptions {
+                build: build_options(&site),
+                bind,
+                port,
+            };
+            let mut report = |ev: ServeEvent| print_serve_event(ev, quiet, open, timings);
+            tsunagi::serve::serve(opts, &mut report)?;
         }
         Command::Init { dir } => {
             let today = tsunagi::today_in(9 * 3600);
@@ -120,6 +134,90 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Prints what the dev server reports: the URL on stdout (tests and
+/// scripts read it there), builds and problems on stderr.
+fn print_serve_event(ev: ServeEvent, quiet: bool, open: bool, timings: bool) {
+    use std::io::Write;
+    match ev {
+        ServeEvent::Listening { url, exposed } => {
+            println!("serving {url}");
+            let _ = std::io::stdout().flush();
+            if exposed {
+                eprintln!(
+                    "warning: listening on all or a public address: anyone on your network can read this preview, including unpublished drafts (use --bind 127.0.0.1 unless you mean it)"
+                );
+            }
+            if !quiet {
+                eprintln!("watching for changes; press Ctrl-C to stop");
+            }
+            if open {
+                open_browser(&url);
+            }
+        }
+        ServeEvent::Built {
+            first,
+            elapsed,
+            files,
+            changed,
+            rerendered,
+            reparsed,
+            clients,
+            stages,
+        } => {
+            if quiet {
+                return;
+            }
+            if timings {
+                for (stage, d) in &stages {
+                    eprintln!("{:>8.1} ms  {stage}", d.as_secs_f64() * 1000.0);
+                }
+            }
+            if first {
+                eprintln!(
+                    "built {files} files in {:.0} ms",
+                    elapsed.as_secs_f64() * 1000.0
+                );
+            } else {
+                eprintln!(
+                    "rebuilt in {:.0} ms: {changed} files changed ({rerendered} pages rendered, {reparsed} files read), {clients} open page{} told",
+                    elapsed.as_secs_f64() * 1000.0,
+                    if clients == 1 { "" } else { "s" }
+                );
+            }
+        }
+        ServeEvent::Failed {
+            elapsed,
+            diagnostics,
+            ..
+        } => {
+            eprintln!(
+                "build failed in {:.0} ms; still serving the last good site:\n{diagnostics}",
+                elapsed.as_secs_f64() * 1000.0
+            );
+        }
+        ServeEvent::Notice(n) => eprintln!("note: {n}"),
+    }
+}
+
+/// Opens `url` in the default browser, if the system has a way to.
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(cmd)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        eprintln!("note: could not open a browser ({cmd}: {e}); open {url} yourself");
+    }
 }
 
 fn privacy_table(r: &tsunagi::content::PrivacyReport) -> String {

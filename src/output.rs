@@ -38,6 +38,16 @@ impl Output {
         true
     }
 
+    /// Adds a file whose bytes are already shared (the dev server's cached
+    /// pages); returns false if the path was already taken.
+    pub fn insert_shared(&mut self, path: String, bytes: Arc<[u8]>) -> bool {
+        if self.files.contains_key(&path) {
+            return false;
+        }
+        self.files.insert(path, bytes);
+        true
+    }
+
     /// The file at a site path (`/talents/`, `/images/a.png`), if any.
     pub fn lookup(&self, site_path: &str) -> Option<(&str, &[u8])> {
         let p = site_path.trim_start_matches('/');
@@ -169,18 +179,44 @@ pub fn write(root: &Path, dir: &Path, output: &Output, force: bool) -> Result<Wr
         .par_iter()
         .map(|(p, b)| (p, b, hash(b)))
         .collect();
-    let results: Vec<Result<bool>> = entries
+    // which files need writing (the manifest says what the last build wrote;
+    // a file changed or deleted by hand is written again)
+    let todo: Vec<bool> = entries
         .par_iter()
         .map(|(path, bytes, h)| {
-            let target = dir.join(path.as_str());
             let same = old.files.get(path.as_str()) == Some(&(bytes.len() as u64, *h))
-                && std::fs::metadata(&target)
+                && std::fs::metadata(dir.join(path.as_str()))
                     .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-            if same {
-                return Ok(false);
+            !same
+        })
+        .collect();
+    // folders once each, parents first, rather than once per file
+    let mut folders = std::collections::BTreeSet::new();
+    for ((path, _, _), _) in entries.iter().zip(&todo).filter(|(_, w)| **w) {
+        let mut p = Path::new(path.as_str()).parent();
+        while let Some(f) = p.filter(|f| !f.as_os_str().is_empty()) {
+            if !folders.insert(f.to_path_buf()) {
+                break;
             }
-            write_atomic(&target, bytes)?;
-            Ok(true)
+            p = f.parent();
+        }
+    }
+    for f in &folders {
+        let full = dir.join(f);
+        match std::fs::create_dir(&full) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && full.is_dir() => {}
+            Err(e) => return Err(Error::io("creating", &full, e)),
+        }
+    }
+    let results: Vec<Result<bool>> = entries
+        .par_iter()
+        .zip(todo.par_iter())
+        .map(|((path, bytes, _), &write)| {
+            if write {
+                write_atomic(&dir.join(path.as_str()), bytes)?;
+            }
+            Ok(write)
         })
         .collect();
     let mut stats = WriteStats::default();
@@ -229,11 +265,9 @@ pub fn write(root: &Path, dir: &Path, output: &Output, force: bool) -> Result<Wr
     Ok(stats)
 }
 
-/// Writes to a temporary file beside `target`, then renames it into place.
+/// Writes to a temporary file beside `target` (whose folder exists), then
+/// renames it into place.
 fn write_atomic(target: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(parent) = target.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io("creating", parent, e))?;
-    }
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().to_string())

@@ -12,7 +12,13 @@ use unicode_normalization::UnicodeNormalization;
 pub fn slugify(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut dash = false;
-    for c in s.nfkc() {
+    // ASCII is its own NFKC form: skip the normaliser for most terms
+    let chars: Box<dyn Iterator<Item = char>> = if s.is_ascii() {
+        Box::new(s.chars())
+    } else {
+        Box::new(s.nfkc())
+    };
+    for c in chars {
         if c.is_alphanumeric() {
             if dash && !out.is_empty() {
                 out.push('-');
@@ -30,7 +36,11 @@ pub fn slugify(s: &str) -> String {
 /// readable trace (`C++` → `c-plus-plus`, `C#` → `c-sharp`), so two
 /// different skills do not collapse into one URL.
 pub fn term_slug(s: &str) -> String {
-    let n: String = s.nfkc().collect();
+    let n: String = if s.is_ascii() {
+        s.to_string()
+    } else {
+        s.nfkc().collect()
+    };
     let spelled = n
         .replace("++", "-plus-plus")
         .replace('#', "-sharp")

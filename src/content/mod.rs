@@ -8,16 +8,25 @@
 //!
 //! Errors are collected across all files, so a writer sees every problem at
 //! once.
+//!
+//! * `walk` decides from paths alone what each file is;
+//! * `parse` reads one file (front matter, forbidden keys, personal data);
+//! * `loader` runs both in parallel, with the dev server's cache;
+//! * `gatekeeper` applies [`gate`] and the publication rules across files.
 
 pub mod date;
 pub mod gate;
+pub mod iso639;
 pub mod model;
 pub mod privacy;
 pub mod schema;
 pub mod source;
 
+mod gatekeeper;
 mod loader;
+mod parse;
+mod walk;
 
 pub use gate::{BuildAudience, PrivacyReport, TalentDecision, WithheldReason};
-pub use loader::{LoadOptions, load};
+pub use loader::{LoadCache, LoadOptions, load, load_cached};
 pub use model::*;

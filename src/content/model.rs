@@ -75,7 +75,7 @@ pub struct Source {
     /// The file name without language suffix and `.md`, or the bundle folder.
     pub stem: String,
     /// The Markdown body.
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     /// 1-based line of the file where the body starts.
     pub body_line: usize,
     /// The bundle folder, when the document is `<name>/index.md`.
@@ -132,9 +132,36 @@ pub struct Talent {
     pub story_link_allowed: bool,
     /// Published only in the companies build.
     pub companies_only: bool,
+    /// Translations of the text (`t-1.en.md`) by language.
+    pub translations: BTreeMap<String, TalentTranslation>,
+}
+
+/// The text of a talent profile in another language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TalentTranslation {
+    /// The translation file (its body is the translated career summary).
+    pub source: Source,
+    pub display_name: Option<String>,
+    pub headline: Option<String>,
 }
 
 impl Talent {
+    /// The display name in `lang`: a translation file wins, then `{ja: …, en: …}`.
+    pub fn display_name_in(&self, lang: &str, default_lang: &str) -> &str {
+        self.translations
+            .get(lang)
+            .and_then(|t| t.display_name.as_deref())
+            .unwrap_or_else(|| self.display_name.get(lang, default_lang))
+    }
+
+    /// The headline in `lang`.
+    pub fn headline_in(&self, lang: &str, default_lang: &str) -> &str {
+        self.translations
+            .get(lang)
+            .and_then(|t| t.headline.as_deref())
+            .unwrap_or_else(|| self.headline.get(lang, default_lang))
+    }
+
     /// Employment types sought.
     pub fn employment_types(&self) -> &[EmploymentType] {
         self.availability

@@ -311,9 +311,14 @@ fn is_embedded(line: &str, start: usize, end: usize, kind: PiiKind) -> bool {
 /// organisation's own address); comparison is after NFKC normalisation,
 /// case-insensitive.
 pub fn scan_text(text: &str, allow: &[String]) -> Vec<PiiMatch> {
-    let allow: Vec<String> = allow.iter().map(|a| normalise(a)).collect();
+    let allow: Vec<String> = allow.iter().map(|a| normalise(a).into_owned()).collect();
     let mut out = Vec::new();
     for (i, raw_line) in text.lines().enumerate() {
+        // every pattern needs a digit, an `@` or a `/` (after normalisation):
+        // most lines of prose have none and are skipped before normalising
+        if !raw_line.chars().any(may_become_trigger) {
+            continue;
+        }
         let line = normalise(raw_line);
         let mut taken: Vec<(usize, usize)> = Vec::new();
         for (kind, re) in PATTERNS.iter() {
@@ -347,16 +352,42 @@ pub fn scan_text(text: &str, allow: &[String]) -> Vec<PiiMatch> {
     out
 }
 
+/// True for a character whose NFKC form contains an ASCII digit, `@` or
+/// `/`: those themselves, full-width forms, circled and superscript numbers…
+/// The ranges were computed from the Unicode tables of unicode-normalization
+/// (a test checks every code point against them).
+fn may_become_trigger(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_digit() || c == '@' || c == '/';
+    }
+    matches!(c as u32,
+        0x00B2..=0x00B3 | 0x00B9 | 0x00BC..=0x00BE | 0x2070 | 0x2074..=0x2079 | 0x2080..=0x2089
+        | 0x2100..=0x2101 | 0x2105..=0x2106 | 0x2150..=0x215F | 0x2189 | 0x2460..=0x249B | 0x24EA
+        | 0x3251..=0x325F | 0x32B1..=0x32CB | 0x3358..=0x3370 | 0x3378..=0x3379 | 0x339F..=0x33A6
+        | 0x33A8 | 0x33AF | 0x33E0..=0x33FE | 0xFE6B | 0xFF0F..=0xFF19 | 0xFF20 | 0x1CCF0..=0x1CCF9
+        | 0x1D7CE..=0x1D7FF | 0x1F100..=0x1F10A | 0x1FBF0..=0x1FBF9)
+}
+
 /// NFKC, and every dash-like character as `-` (writers type 090−1234−5678
 /// with a minus sign or a katakana prolonged sound mark as often as with a
 /// hyphen).
-fn normalise(s: &str) -> String {
-    s.nfkc()
-        .map(|c| match c {
-            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF70}' => '-',
-            c => c,
-        })
-        .collect()
+fn normalise(s: &str) -> std::borrow::Cow<'_, str> {
+    let dash = |c: char| {
+        matches!(
+            c,
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF70}'
+        )
+    };
+    let to_dash = |c: char| if dash(c) { '-' } else { c };
+    // Most text is already NFKC (plain Japanese and ASCII): check quickly
+    // before paying for normalisation.
+    if unicode_normalization::is_nfkc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        if s.chars().any(dash) {
+            return std::borrow::Cow::Owned(s.chars().map(to_dash).collect());
+        }
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(s.nfkc().map(to_dash).collect())
 }
 
 /// Maps a byte offset in the normalised line back to a column in the raw
@@ -464,6 +495,45 @@ mod tests {
             "第1回 2025-07-14",
         ] {
             assert!(kinds(fine).is_empty(), "{fine}: {:?}", scan_text(fine, &[]));
+        }
+    }
+
+    #[test]
+    fn the_trigger_ranges_cover_every_code_point_that_normalises_to_one() {
+        for cp in 0u32..=0x10FFFF {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            let n: String = std::iter::once(c).nfkc().collect();
+            let triggers = n
+                .bytes()
+                .any(|b| b.is_ascii_digit() || b == b'@' || b == b'/');
+            assert!(
+                !triggers || may_become_trigger(c),
+                "U+{cp:04X} normalises to {n:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_full_normalisation() {
+        for s in [
+            "プログラマー",
+            "ｴﾝｼﾞﾆｱ 0９0",
+            "abc ＡＢＣ ①②",
+            "電話 090−1234−5678",
+            "plain ascii 123",
+            "〒160-0023",
+            "ﾃｽﾄｰ",
+        ] {
+            let full: String = s
+                .nfkc()
+                .map(|c| match c {
+                    '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF70}' => '-',
+                    c => c,
+                })
+                .collect();
+            assert_eq!(normalise(s), full, "{s}");
         }
     }
 

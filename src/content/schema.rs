@@ -299,6 +299,17 @@ pub struct RawTalent {
     pub extra: BTreeMap<String, serde_yaml::Value>,
 }
 
+/// A talent translation (`t-1.en.md`): only text; everything else, consent
+/// included, comes from the original.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTalentTranslation {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub headline: Option<String>,
+}
+
 /// Story front matter, as written.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]

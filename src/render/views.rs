@@ -166,6 +166,8 @@ pub struct Card {
 pub struct PageView<'a> {
     pub kind: Kind,
     pub lang: &'a str,
+    /// Language of `content` (differs from `lang` for an untranslated profile).
+    pub body_lang: &'a str,
     pub title: &'a str,
     pub url: String,
     pub permalink: String,
@@ -263,6 +265,8 @@ pub struct PageNumber {
     pub number: usize,
     pub url: String,
     pub current: bool,
+    /// Pages are left out before this one (print an ellipsis).
+    pub gap: bool,
 }
 
 /// Builds views for one language.
@@ -312,13 +316,14 @@ impl<'a> ViewBuilder<'a> {
         match (&p.data, p.date) {
             (_, None) => (None, None),
             (PageData::Talent(_), Some(d)) => {
+                // profiles show a year and month only, to machines too
                 let day = d.date_in(off);
                 let ym = crate::content::date::YearMonth {
                     year: chrono::Datelike::year(&day),
                     month: chrono::Datelike::month(&day),
                 };
                 (
-                    Some(d.rfc3339(off)),
+                    Some(ym.to_string()),
                     Some(i18n::format_year_month(ym, self.lang)),
                 )
             }
@@ -333,7 +338,7 @@ impl<'a> ViewBuilder<'a> {
         let level = if l.native {
             i18n::string(self.strings, "native")
         } else if let Some(j) = l.jlpt {
-            format!("JLPT {j:?}")
+            format!("{j:?}")
         } else if let Some(c) = l.cefr {
             format!("CEFR {c:?}")
         } else {
@@ -387,7 +392,7 @@ impl<'a> ViewBuilder<'a> {
         match &p.data {
             PageData::Talent(t) => {
                 card.id = Some(t.id.clone());
-                card.headline = Some(t.headline.get(self.lang, self.default_lang()).to_string());
+                card.headline = Some(t.headline_in(self.lang, self.default_lang()).to_string());
                 card.skills = t.skills.iter().map(|s| s.name.clone()).collect();
                 card.languages = t
                     .languages
@@ -449,6 +454,7 @@ impl<'a> ViewBuilder<'a> {
         PageView {
             kind: p.kind,
             lang: &p.lang,
+            body_lang: &p.body_lang,
             title: &p.title,
             url: self.urls.url(&p.path),
             permalink: self.urls.permalink(&p.path),
@@ -490,8 +496,8 @@ impl<'a> ViewBuilder<'a> {
             .map(|d| d.date_in(self.site.config.offset_seconds()));
         TalentView {
             id: &t.id,
-            display_name: t.display_name.get(self.lang, dl),
-            headline: t.headline.get(self.lang, dl),
+            display_name: t.display_name_in(self.lang, dl),
+            headline: t.headline_in(self.lang, dl),
             job_categories: t
                 .job_categories
                 .iter()
@@ -535,7 +541,7 @@ impl<'a> ViewBuilder<'a> {
             origin_region: t.origin_region.as_deref(),
             age_band: t.age_band.as_deref(),
             photo_url: self.photo_url(t),
-            verified: verified.map(|d| d.to_string()),
+            verified: verified.map(|d| d.format("%Y-%m").to_string()),
             verified_display: verified.map(|d| {
                 i18n::format_year_month(
                     crate::content::date::YearMonth {
@@ -634,11 +640,19 @@ impl<'a> ViewBuilder<'a> {
             total_items: ids.len(),
             prev_url: (page > 1).then(|| url_of(page - 1)),
             next_url: (page < total).then(|| url_of(page + 1)),
+            // the first, the last and two on either side of the current page:
+            // a tag with 125 pages of profiles must not print 125 links
             numbers: (1..=total)
-                .map(|n| PageNumber {
-                    number: n,
-                    url: url_of(n),
-                    current: n == page,
+                .filter(|&n| n == 1 || n == total || n.abs_diff(page) <= 2)
+                .scan(0, |prev, n| {
+                    let gap = n > *prev + 1 && *prev > 0;
+                    *prev = n;
+                    Some(PageNumber {
+                        number: n,
+                        url: url_of(n),
+                        current: n == page,
+                        gap,
+                    })
                 })
                 .collect(),
         }

@@ -21,6 +21,7 @@ use crate::error::{Diagnostic, Result};
 use crate::markdown::{self, LinkCheck, Rendered, Resolved};
 
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term, TermId};
+
 pub use urls::RESERVED_ROOTS;
 
 /// Index of a page in [`Site::pages`].
@@ -44,15 +45,22 @@ pub enum PageData {
 pub struct Page {
     pub kind: Kind,
     pub lang: String,
+    /// Language of the body text, when it differs from `lang` (an untranslated profile).
+    pub body_lang: String,
     /// Site path without base (`/talents/t-1/`).
     pub path: String,
     pub title: String,
     pub date: Option<Date>,
+    /// `date` as seconds since the epoch (at the site's offset), computed
+    /// once: lists sort by it thousands of times.
+    pub sort_key: Option<i64>,
     /// The file it came from (for messages).
     pub file: String,
     pub translation_key: String,
     /// Rendered body (links already resolved).
-    pub body: Rendered,
+    /// Shared: the dev server hands the same body to every build until the
+    /// document changes.
+    pub body: Arc<Rendered>,
     pub data: PageData,
     /// Terms by taxonomy, in the order written.
     pub terms: Vec<(TaxonomyKind, TermId)>,
@@ -124,8 +132,49 @@ pub struct Site {
     pub errors: Vec<Diagnostic>,
 }
 
+/// Rendered Markdown of unchanged documents, kept between builds by the
+/// dev server.
+///
+/// A document's HTML is a pure function of its body, its URL, the site's
+/// Markdown settings and the answers to the `@/` links it contains, so an
+/// entry is reused only when all of these are the same: each recorded link
+/// is resolved again against the new site and must give the same answer.
+#[derive(Debug, Default)]
+pub struct MarkdownCache {
+    entries: HashMap<(String, String), MarkdownEntry>,
+    /// Documents rendered (not taken from the cache) by the last build.
+    pub last_rendered: usize,
+}
+
+#[derive(Debug)]
+struct MarkdownEntry {
+    body_hash: u64,
+    body_len: usize,
+    first_line: usize,
+    page_path: String,
+    base_path: String,
+    raw_html: bool,
+    resolutions: Vec<(String, Resolved)>,
+    body: Arc<Rendered>,
+    problems: Vec<markdown::Problem>,
+    links: Vec<LinkCheck>,
+}
+
+/// What rendering one document gives: the shared body, and the problems and
+/// links that every build reports and checks again.
+type RenderedDoc = (Arc<Rendered>, Vec<markdown::Problem>, Vec<LinkCheck>);
+
+/// Takes the per-build parts out, and shares the rest.
+fn share(mut r: Rendered) -> RenderedDoc {
+    let problems = std::mem::take(&mut r.problems);
+    let links = std::mem::take(&mut r.links);
+    (Arc::new(r), problems, links)
+}
+
 struct Doc {
     kind: Kind,
+    /// Language of the body text (a talent without a translation shows the original).
+    body_lang: String,
     source: Source,
     title: String,
     date: Option<Date>,
@@ -135,17 +184,40 @@ struct Doc {
 impl Site {
     /// Builds the model from gated content.
     pub fn build(content: Content, config: Arc<Config>) -> Result<Site> {
+        Site::build_inner(content, config, None)
+    }
+
+    /// [`Site::build`], reusing the rendered Markdown of unchanged documents
+    /// from `cache` (the dev server). The result is the same as `build`'s.
+    pub fn build_cached(
+        content: Content,
+        config: Arc<Config>,
+        cache: &mut MarkdownCache,
+    ) -> Result<Site> {
+        Site::build_inner(content, config, Some(cache))
+    }
+
+    fn build_inner(
+        content: Content,
+        config: Arc<Config>,
+        cache: Option<&mut MarkdownCache>,
+    ) -> Result<Site> {
         let default_lang = config.default_language().to_string();
         let mut docs: Vec<Doc> = Vec::new();
         for t in content.talents {
             let t = Arc::new(t);
             for lang in &config.languages {
-                let mut source = t.source.clone();
+                // the translated text when there is one, else the original's
+                let (mut source, body_lang) = match t.translations.get(lang) {
+                    Some(tr) => (tr.source.clone(), lang.clone()),
+                    None => (t.source.clone(), t.source.lang.clone()),
+                };
                 source.lang = lang.clone();
                 docs.push(Doc {
                     kind: Kind::Talent,
-                    title: t.display_name.get(lang, &default_lang).to_string(),
+                    title: t.display_name_in(lang, &default_lang).to_string(),
                     date: t.verified,
+                    body_lang,
                     source,
                     data: PageData::Talent(t.clone()),
                 });
@@ -155,6 +227,7 @@ impl Site {
             let source = std::mem::replace(&mut s.source, empty_source());
             docs.push(Doc {
                 kind: Kind::Story,
+                body_lang: source.lang.clone(),
                 title: s.title.clone(),
                 date: Some(s.date),
                 source,
@@ -165,6 +238,7 @@ impl Site {
             let source = std::mem::replace(&mut r.source, empty_source());
             docs.push(Doc {
                 kind: Kind::Report,
+                body_lang: source.lang.clone(),
                 title: r.title.clone(),
                 date: Some(r.date),
                 source,
@@ -175,6 +249,7 @@ impl Site {
             let source = std::mem::replace(&mut p.source, empty_source());
             docs.push(Doc {
                 kind: Kind::Page,
+                body_lang: source.lang.clone(),
                 title: p.title.clone(),
                 date: p.date,
                 source,
@@ -210,7 +285,8 @@ impl Site {
         let base_path = base_path(&config.base_url);
         let raw_html = config.markdown.raw_html;
 
-        let rendered: Vec<Rendered> = docs
+        let known = cache.as_deref().map(|c| &c.entries);
+        let rendered: Vec<(RenderedDoc, Option<MarkdownEntry>)> = docs
             .par_iter()
             .zip(paths.par_iter())
             .map(|(d, path)| {
@@ -243,16 +319,81 @@ impl Site {
                     page_path: path,
                     first_line: d.source.body_line,
                 };
-                markdown::render(&d.source.body, &opts, &resolve)
+                let Some(known) = known else {
+                    return (
+                        share(markdown::render(&d.source.body, &opts, &resolve)),
+                        None,
+                    );
+                };
+                let body_hash = xxhash_rust::xxh3::xxh3_64(d.source.body.as_bytes());
+                let key = (d.source.path.clone(), d.source.lang.clone());
+                if let Some(e) = known.get(&key)
+                    && e.body_hash == body_hash
+                    && e.body_len == d.source.body.len()
+                    && e.first_line == d.source.body_line
+                    && e.page_path == *path
+                    && e.base_path == base_path
+                    && e.raw_html == raw_html
+                    && e.resolutions.iter().all(|(t, r)| resolve(t) == *r)
+                {
+                    return ((e.body.clone(), e.problems.clone(), e.links.clone()), None);
+                }
+                let seen = std::cell::RefCell::new(Vec::new());
+                let recording = |target: &str| -> Resolved {
+                    let r = resolve(target);
+                    seen.borrow_mut().push((target.to_string(), r.clone()));
+                    r
+                };
+                let (body, problems, links) =
+                    share(markdown::render(&d.source.body, &opts, &recording));
+                let entry = MarkdownEntry {
+                    body_hash,
+                    body_len: d.source.body.len(),
+                    first_line: d.source.body_line,
+                    page_path: path.clone(),
+                    base_path: base_path.clone(),
+                    raw_html,
+                    resolutions: seen.into_inner(),
+                    body: body.clone(),
+                    problems: problems.clone(),
+                    links: links.clone(),
+                };
+                ((body, problems, links), Some(entry))
             })
             .collect();
+        let rendered: Vec<RenderedDoc> = match cache {
+            None => rendered.into_iter().map(|(r, _)| r).collect(),
+            Some(cache) => {
+                let mut old = std::mem::take(&mut cache.entries);
+                cache.last_rendered = 0;
+                let mut out = Vec::with_capacity(rendered.len());
+                for (d, (r, fresh)) in docs.iter().zip(rendered) {
+                    let key = (d.source.path.clone(), d.source.lang.clone());
+                    let entry = match fresh {
+                        Some(e) => {
+                            cache.last_rendered += 1;
+                            Some(e)
+                        }
+                        None => old.remove(&key),
+                    };
+                    if let Some(e) = entry {
+                        cache.entries.insert(key, e);
+                    }
+                    out.push(r);
+                }
+                out
+            }
+        };
 
         let mut diags: Vec<Diagnostic> = Vec::new();
         let mut warnings = content.warnings;
         let mut pages: Vec<Page> = Vec::with_capacity(docs.len());
+        let offset = config.offset_seconds();
         let mut link_checks = Vec::new();
-        for (i, ((d, path), mut body)) in docs.into_iter().zip(paths).zip(rendered).enumerate() {
-            for p in body.problems.drain(..) {
+        for (i, ((d, path), (body, problems, links))) in
+            docs.into_iter().zip(paths).zip(rendered).enumerate()
+        {
+            for p in problems {
                 let diag = if p.error {
                     Diagnostic::error(d.source.path.clone(), Some(p.line), p.message)
                 } else {
@@ -267,14 +408,16 @@ impl Site {
                     }
                 }
             }
-            for l in body.links.drain(..) {
+            for l in links {
                 link_checks.push((i, l));
             }
             pages.push(Page {
                 kind: d.kind,
                 lang: d.source.lang.clone(),
+                body_lang: d.body_lang.clone(),
                 path,
                 title: d.title,
+                sort_key: d.date.map(|x| x.timestamp(offset)),
                 date: d.date,
                 file: d.source.path.clone(),
                 translation_key: d.source.translation_key.clone(),
@@ -349,7 +492,7 @@ fn empty_source() -> Source {
         lang: String::new(),
         translation_key: String::new(),
         stem: String::new(),
-        body: String::new(),
+        body: "".into(),
         body_line: 1,
         bundle_dir: None,
         hash: 0,
@@ -374,8 +517,8 @@ pub fn base_path(base_url: &str) -> String {
 fn newest_first(pages: &[Page], ids: &mut [PageId]) {
     ids.sort_by(|&a, &b| {
         let (pa, pb) = (&pages[a], &pages[b]);
-        let ka = pa.date.map(|d| d.timestamp(0));
-        let kb = pb.date.map(|d| d.timestamp(0));
+        let ka = pa.sort_key;
+        let kb = pb.sort_key;
         kb.cmp(&ka)
             .then_with(|| report_number(pb).cmp(&report_number(pa)))
             .then_with(|| pa.path.cmp(&pb.path))
@@ -457,9 +600,8 @@ fn build_language(
             // by last review, newest first; then id
             members.sort_by(|&a, &b| {
                 let (pa, pb) = (&pages[a], &pages[b]);
-                pb.date
-                    .map(|d| d.timestamp(0))
-                    .cmp(&pa.date.map(|d| d.timestamp(0)))
+                pb.sort_key
+                    .cmp(&pa.sort_key)
                     .then_with(|| pa.path.cmp(&pb.path))
             });
         } else {
@@ -478,13 +620,15 @@ fn build_language(
     }
     let (home_title, _, home_intro_html) = intro(None, diags);
 
-    // Taxonomies in one pass over this language's pages, in a stable order
-    // (sections' order), so "first spelling" is well defined.
+    // Taxonomies in one pass over this language's pages in file order, so
+    // the "first spelling" of a term is the one in the first file and does
+    // not change when a profile is reviewed or a story is added.
     let mut builders: BTreeMap<TaxonomyKind, taxonomy::Builder> = BTreeMap::new();
-    let ordered: Vec<PageId> = sections
+    let mut ordered: Vec<PageId> = sections
         .iter()
         .flat_map(|s| s.pages.iter().copied())
         .collect();
+    ordered.sort_by(|&a, &b| (pages[a].kind, &pages[a].file).cmp(&(pages[b].kind, &pages[b].file)));
     let mut page_terms: Vec<(PageId, TaxonomyKind, TermId)> = Vec::new();
     for &id in &ordered {
         let p = &pages[id];
@@ -541,12 +685,7 @@ fn build_language(
                 term.pages.sort_by(|&a, &b| {
                     report_number(&pages[a])
                         .cmp(&report_number(&pages[b]))
-                        .then_with(|| {
-                            pages[a]
-                                .date
-                                .map(|d| d.timestamp(0))
-                                .cmp(&pages[b].date.map(|d| d.timestamp(0)))
-                        })
+                        .then_with(|| pages[a].sort_key.cmp(&pages[b].sort_key))
                 });
             } else {
                 newest_first(pages, &mut term.pages);

@@ -106,6 +106,8 @@ pub struct Taxonomy {
 pub struct Builder {
     terms: Vec<Term>,
     by_slug: HashMap<String, TermId>,
+    /// Spellings already seen: a term written 5,000 times is slugged once.
+    by_name: HashMap<String, TermId>,
 }
 
 impl Builder {
@@ -122,17 +124,24 @@ impl Builder {
         if name.is_empty() {
             return None;
         }
-        let slug = crate::slug::term_slug(name);
-        let id = *self.by_slug.entry(slug.clone()).or_insert_with(|| {
-            self.terms.push(Term {
-                name: name.to_string(),
-                path: format!("{prefix}/{}/{slug}/", kind.segment()),
-                slug,
-                pages: Vec::new(),
-                has_talents: false,
-            });
-            self.terms.len() - 1
-        });
+        let id = match self.by_name.get(name) {
+            Some(&id) => id,
+            None => {
+                let slug = crate::slug::term_slug(name);
+                let id = *self.by_slug.entry(slug.clone()).or_insert_with(|| {
+                    self.terms.push(Term {
+                        name: name.to_string(),
+                        path: format!("{prefix}/{}/{slug}/", kind.segment()),
+                        slug,
+                        pages: Vec::new(),
+                        has_talents: false,
+                    });
+                    self.terms.len() - 1
+                });
+                self.by_name.insert(name.to_string(), id);
+                id
+            }
+        };
         let term = &mut self.terms[id];
         if term.pages.last() != Some(&page) {
             term.pages.push(page);

@@ -75,6 +75,7 @@ cases! {
     pii_in_talent => "pii-in-talent",
     bad_config => "bad-config",
     unknown_scope => "unknown-scope",
+    bad_language_code => "bad-language-code",
 }
 
 #[test]

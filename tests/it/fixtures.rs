@@ -194,3 +194,203 @@ fn basic_talent_pages_are_noindex_and_out_of_sitemap_and_feed() {
         "crawlers must see the noindex"
     );
 }
+
+#[test]
+fn bilingual_matches_expected_tree() {
+    let (_site, tree) = built("bilingual");
+    assert_tree(&tree, &fixture("expected/bilingual"));
+}
+
+#[test]
+fn bilingual_translations_link_each_other_with_hreflang() {
+    let (_site, tree) = built("bilingual");
+    let ja = page(&tree, "stories/sara/index.html");
+    let en = page(&tree, "en/stories/sara/index.html");
+    for html in [&ja, &en] {
+        assert!(html.contains("<link rel=\"alternate\" hreflang=\"ja\" href=\"https://bilingual.example/stories/sara/\">"));
+        assert!(html.contains("<link rel=\"alternate\" hreflang=\"en\" href=\"https://bilingual.example/en/stories/sara/\">"));
+        assert!(html.contains("<link rel=\"alternate\" hreflang=\"x-default\" href=\"https://bilingual.example/stories/sara/\">"));
+    }
+    assert!(ja.contains("<html lang=\"ja\">") && en.contains("<html lang=\"en\">"));
+    assert!(
+        ja.contains("<a href=\"/en/stories/sara/\" hreflang=\"en\" lang=\"en\">English</a>"),
+        "language switcher"
+    );
+    // the English story links the English profile
+    assert!(
+        en.contains("href=\"/en/talents/t-1/\">Her profile</a>"),
+        "{en}"
+    );
+}
+
+#[test]
+fn bilingual_missing_translation_says_so() {
+    let (_site, tree) = built("bilingual");
+    assert!(!tree.contains_key("en/stories/only-ja/index.html"));
+    let ja = page(&tree, "stories/only-ja/index.html");
+    assert!(
+        !ja.contains("hreflang=\"en\" href="),
+        "no hreflang to a page that does not exist"
+    );
+    assert!(ja.contains("<a href=\"/en/\" hreflang=\"en\"><span lang=\"en\">English</span><span class=\"no-translation\">（この記事は未翻訳・トップページへ）</span></a>"), "{ja}");
+    // a term only Japanese pages use has no English page, and its Japanese
+    // page does not pretend it has
+    assert!(tree.contains_key("tags/日本語だけ/index.html"));
+    assert!(!tree.contains_key("en/tags/日本語だけ/index.html"));
+    let term = page(&tree, "tags/日本語だけ/index.html");
+    assert!(!term.contains("hreflang=\"en\" href="), "{term}");
+    assert!(term.contains("<a href=\"/en/\" hreflang=\"en\"><span lang=\"en\">English</span>"));
+    // English lists hold English pages only
+    let en_list = page(&tree, "en/stories/index.html");
+    assert!(
+        en_list.contains("Sara&#x27;s new start")
+            || en_list.contains("Sara's new start")
+            || en_list.contains("Sara&#39;s new start"),
+        "{en_list}"
+    );
+    assert!(!en_list.contains("日本語だけの記事"));
+}
+
+#[test]
+fn bilingual_dates_follow_the_reader() {
+    let (_site, tree) = built("bilingual");
+    assert!(page(&tree, "stories/sara/index.html").contains("2026年3月8日(日)"));
+    assert!(page(&tree, "en/stories/sara/index.html").contains("8 March 2026"));
+    // profiles show year and month only
+    let ja = page(&tree, "talents/t-1/index.html");
+    assert!(
+        ja.contains("<time datetime=\"2026-03\">2026年3月</time>"),
+        "{ja}"
+    );
+    assert!(
+        !ja.contains("2026-03-08\">"),
+        "no day of the profile's own dates"
+    );
+    assert!(page(&tree, "en/talents/t-1/index.html").contains("March 2026</time>"));
+    assert!(
+        ja.contains("日本語</a> <span class=\"level\">N1</span>"),
+        "language names and levels in the reader's language"
+    );
+    assert!(
+        page(&tree, "en/talents/t-1/index.html")
+            .contains("English</a> <span class=\"level\">CEFR C1</span>")
+    );
+}
+
+#[test]
+fn bilingual_talent_text_translations() {
+    let (_site, tree) = built("bilingual");
+    let en = page(&tree, "en/talents/t-1/index.html");
+    assert!(
+        en.contains("<h1>Sara</h1>")
+            && en.contains("Accountant (bookkeeping, Excel)")
+            && en.contains("Seven years of accounting")
+    );
+    assert!(!en.contains("available in Japanese only"));
+    let ja = page(&tree, "talents/t-1/index.html");
+    assert!(
+        ja.contains("<h1>サラさん</h1>")
+            && ja.contains("経理スタッフ")
+            && ja.contains("銀行で七年間")
+    );
+    // no translation file: the English page shows the Japanese text, marked as such
+    let en2 = page(&tree, "en/talents/t-2/index.html");
+    assert!(en2.contains("This text is available in Japanese only."));
+    assert!(en2.contains("<div class=\"prose\" lang=\"ja\">"));
+}
+
+#[test]
+fn bilingual_i18n_overrides_feeds_and_sitemaps() {
+    let (_site, tree) = built("bilingual");
+    assert!(
+        page(&tree, "en/index.html").contains(">Meet the candidates</a>"),
+        "site i18n override"
+    );
+    assert!(
+        page(&tree, "index.html").contains(">人材を探す</a>"),
+        "theme string where not overridden"
+    );
+    assert!(page(&tree, "en/atom.xml").contains("<title>Sara&apos;s new start</title>"));
+    assert!(!page(&tree, "atom.xml").contains("Sara&apos;s new start"));
+    let index = page(&tree, "sitemap.xml");
+    assert!(
+        index.contains("<sitemapindex")
+            && index.contains("https://bilingual.example/sitemap-en.xml")
+    );
+    assert!(page(&tree, "sitemap-en.xml").contains("https://bilingual.example/en/stories/sara/"));
+    assert!(!page(&tree, "sitemap-en.xml").contains("https://bilingual.example/stories/sara/"));
+}
+
+#[test]
+fn bilingual_translation_of_a_withheld_story_is_withheld() {
+    let (_site, tree) = built("bilingual");
+    for (path, bytes) in &tree {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("WITHHELD-TRANSLATION"),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn structured_data_for_stories_reports_and_the_organisation() {
+    let (_site, tree) = built("bilingual");
+    let json_of = |path: &str| -> serde_json::Value {
+        let html = page(&tree, path);
+        let start = html
+            .find("<script type=\"application/ld+json\">")
+            .unwrap_or_else(|| panic!("{path}: no JSON-LD"))
+            + 35;
+        let end = start + html[start..].find("</script>").expect("closed");
+        serde_json::from_str(&html[start..end]).expect("valid JSON")
+    };
+    let story = json_of("stories/sara/index.html");
+    assert_eq!(story["@type"], "Article");
+    assert_eq!(story["datePublished"], "2026-03-08T09:30:00+09:00");
+    let report = json_of("reports/s1/index.html");
+    assert_eq!(report["@type"], "Event");
+    assert_eq!(report["superEvent"]["@type"], "EventSeries");
+    assert_eq!(
+        report["superEvent"]["url"],
+        "https://bilingual.example/series/school/"
+    );
+    assert_eq!(json_of("index.html")["@type"], "Organization");
+    let story_html = page(&tree, "stories/sara/index.html");
+    assert!(story_html.contains("<meta property=\"og:type\" content=\"article\">"));
+    assert!(story_html.contains("<meta name=\"twitter:card\" content=\"summary\">"));
+    for (path, bytes) in tree.iter().filter(|(p, _)| p.contains("talents/")) {
+        let html = String::from_utf8_lossy(bytes);
+        assert!(
+            !html.contains("application/ld+json") && !html.contains("og:"),
+            "{path}: talent pages carry no structured data"
+        );
+    }
+}
+
+#[test]
+fn long_lists_link_the_first_last_and_nearby_pages() {
+    let site = TempSite::from_fixture("broken/_base");
+    site.write(
+        "site.yaml",
+        "title: many\nbase_url: https://many.example/\npaginate: 2\n",
+    );
+    for i in 0..30 {
+        site.write(
+            &format!("content/stories/s{i:02}.md"),
+            format!(
+                "---\ntitle: Story {i}\ndate: 2026-01-{:02}\ntags: [many]\n---\n\nText {i}.\n",
+                1 + i % 28
+            ),
+        );
+    }
+    site.build(TODAY, &[]);
+    let p8 = site.read("public/stories/page/8/index.html");
+    let shown: Vec<&str> = p8
+        .split("<li>")
+        .skip(1)
+        .filter_map(|li| li.split('>').nth(1).and_then(|t| t.split('<').next()))
+        .filter(|t| t.chars().all(|c| c.is_ascii_digit()) && !t.is_empty())
+        .collect();
+    assert_eq!(shown, ["1", "6", "7", "8", "9", "10", "16"], "{p8}");
+    assert_eq!(p8.matches("class=\"gap\"").count(), 2);
+}

@@ -7,6 +7,9 @@
 //! * `cli`: init, new, check and exit codes.
 //! * `browser`: the headless-Chromium harness (playwright-core scripts in tests/tools).
 //! * `search`: the search index, and search and facets driven in Chromium.
+//! * `theme`: the default theme in Chromium: screenshots, small screens, print, Lighthouse.
+//! * `templates_doc`: the template reference lists every variable the theme uses.
+//! * `serve`: the dev server: incremental = full builds, HTTP rules, live reload in Chromium.
 
 mod harness;
 
@@ -17,3 +20,6 @@ mod fixtures;
 mod output;
 mod privacy;
 mod search;
+mod serve;
+mod templates_doc;
+mod theme;

@@ -75,6 +75,7 @@ pub(crate) fn canary_site() -> TempSite {
             .is_some()
     );
     site.write("content/talents/t-photo/CANARY-filename-face.jpg", &jpeg);
+    site.write("content/talents/t-withdrawn-photo/face.jpg", &jpeg);
     site.write(
         "content/talents/CANARY-nophoto.png",
         b"not even decoded: out of scope",
@@ -276,12 +277,36 @@ fn withdrawing_consent_removes_the_person_at_the_next_build() {
 }
 
 #[test]
+fn talent_pages_carry_no_person_data_for_machines() {
+    let site = canary_site();
+    let tree = build_tree(&site, &[]);
+    for (path, bytes) in &tree {
+        if !path.starts_with("talents/") || !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        assert!(
+            html.contains("<meta name=\"robots\" content=\"noindex, noarchive, noimageindex\">"),
+            "{path}"
+        );
+        assert!(
+            !html.contains("og:image"),
+            "{path}: no og:image of a person"
+        );
+        assert!(
+            !html.contains("\"Person\""),
+            "{path}: no Person structured data"
+        );
+    }
+}
+
+#[test]
 fn the_privacy_summary_counts_reasons() {
     let site = canary_site();
     let out = site.run(&["check", "--today", TODAY, "--privacy"]);
     let msg = text(&out);
     assert!(out.status.success(), "{msg}");
-    assert!(msg.contains("4 talents published, 5 withheld (1 companies only, 1 expired, 1 not yet given, 1 status, 1 withdrawn)"), "{msg}");
+    assert!(msg.contains("4 talents published, 6 withheld (1 companies only, 1 expired, 1 not yet given, 1 status, 2 withdrawn)"), "{msg}");
     assert!(
         msg.contains("t-hired          WITHHELD   status is hired"),
         "{msg}"

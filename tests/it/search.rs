@@ -268,7 +268,10 @@ fn every_language_gets_an_index_of_what_it_publishes() {
     assert_eq!(ja.meta[0]["t"], "サミールさん");
     assert_eq!(ja.meta[0]["h"], "バックエンドエンジニア（Python / Django）");
     assert_eq!(ja.meta[0]["a"], "2026年4月");
-    assert_eq!(ja.meta[0]["dt"], "2026-05-20");
+    assert_eq!(
+        ja.meta[0]["dt"], "2026-05",
+        "a talent's date is its review month"
+    );
     // a talent is in every language, with that language's name and headline
     assert_eq!(en.manifest["docs"], 5);
     assert_eq!(en.meta[0]["u"], "/jobs/en/talents/t-py/");

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Edit-to-reload latency of a running `tsunagi serve` (stdlib only).
+
+Listens to /__tsunagi/events like a page does, saves one Markdown file N
+times the way editors do (write a temporary file, rename it over the
+original), and measures from each rename to the `reload` event.
+
+usage: serve_latency.py URL FILE [N]
+"""
+import os
+import socket
+import statistics
+import sys
+import threading
+import time
+import urllib.parse
+
+url, path = sys.argv[1], sys.argv[2]
+n = int(sys.argv[3]) if len(sys.argv) > 3 else 40
+u = urllib.parse.urlparse(url)
+events = []  # (monotonic time, name)
+cond = threading.Condition()
+
+
+def listen():
+    s = socket.create_connection((u.hostname, u.port))
+    s.sendall(f"GET /__tsunagi/events HTTP/1.1\r\nHost: {u.netloc}\r\nAccept: text/event-stream\r\n\r\n".encode())
+    buf = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            return
+        now = time.monotonic()
+        buf += chunk
+        while b"\n" in buf:
+            line, buf = buf.split(b"\n", 1)
+            if line.startswith(b"event: "):
+                with cond:
+                    events.append((now, line[7:].decode().strip()))
+                    cond.notify_all()
+
+
+threading.Thread(target=listen, daemon=True).start()
+with cond:
+    cond.wait_for(lambda: any(e == "hello" for _, e in events), timeout=30)
+
+original = open(path, encoding="utf-8").read()
+tmp = os.path.join(os.path.dirname(path), "." + os.path.basename(path) + ".tmp")
+lat = []
+try:
+    for i in range(n):
+        text = original.rstrip("\n") + f"\n\n編集 {i}: 追記した一文です。\n"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        seen = len(events)
+        os.rename(tmp, path)
+        t0 = time.monotonic()
+        with cond:
+            ok = cond.wait_for(lambda: any(e == "reload" for _, e in events[seen:]), timeout=30)
+        if not ok:
+            print(f"edit {i}: no reload within 30 s", file=sys.stderr)
+            continue
+        t1 = next(t for t, e in events[seen:] if e == "reload")
+        lat.append((t1 - t0) * 1000)
+        time.sleep(0.25)
+finally:
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(original)
+    os.rename(tmp, path)
+
+lat.sort()
+p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
+print(f"edits: {len(lat)}/{n}")
+print(f"edit-to-reload ms: median {statistics.median(lat):.1f}  p95 {p95:.1f}  min {lat[0]:.1f}  max {lat[-1]:.1f}")

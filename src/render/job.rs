@@ -1,0 +1,479 @@
+//! Rendering one job: its context of view structs, its template.
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use super::plan::{Job, LangCtx};
+use super::views::{self, Alternate, TermLink, ViewBuilder};
+use super::{File, NOINDEX, Renderer, i18n, meta, template_error};
+use crate::content::Kind;
+use crate::error::Diagnostic;
+use crate::site::{Page, PageData, Site, TaxonomyKind, urls};
+
+#[derive(Serialize)]
+pub(crate) struct Common<'a> {
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) current_url: String,
+    pub(crate) permalink: String,
+    pub(crate) robots: Option<&'static str>,
+    pub(crate) alternates: Vec<Alternate>,
+    pub(crate) current_section: &'a str,
+    pub(crate) live_reload: bool,
+}
+
+pub(crate) fn alternates(
+    site: &Site,
+    langs: &[LangCtx<'_>],
+    current: &str,
+    path_for: &dyn Fn(&LangCtx<'_>) -> Option<String>,
+) -> Vec<Alternate> {
+    if site.languages.len() < 2 {
+        return Vec::new();
+    }
+    langs
+        .iter()
+        .map(|l| {
+            let (path, available) = match path_for(l) {
+                Some(p) => (p, true),
+                None => (format!("{}/", l.lang.prefix), false),
+            };
+            Alternate {
+                lang: l.lang.code.clone(),
+                name: i18n::string(l.vb.strings, "language_self_name"),
+                permalink: l.vb.urls.permalink(&path),
+                url: l.vb.urls.url(&path),
+                current: l.lang.code == current,
+                available,
+            }
+        })
+        .collect()
+}
+
+/// Replaces the language prefix of a path: `/en/talents/` → `/talents/`.
+pub(crate) fn path_in(path: &str, from_prefix: &str, to_prefix: &str) -> String {
+    let rest = path.strip_prefix(from_prefix).unwrap_or(path);
+    format!("{to_prefix}{rest}")
+}
+
+pub(crate) fn render_job(
+    site: &Site,
+    r: &Renderer,
+    l: &LangCtx<'_>,
+    langs: &[LangCtx<'_>],
+    job: &Job,
+) -> std::result::Result<File, Diagnostic> {
+    let vb = &l.vb;
+    let prefix = &l.lang.prefix;
+    let s = |k: &str| i18n::string(vb.strings, k);
+    let mut ctx = Context::new();
+    ctx.insert_value("site", l.site_view.clone());
+    ctx.insert_value("t", l.strings_value.clone());
+    ctx.insert("lang", &l.lang.code);
+    ctx.insert("meta", &meta::Meta::default());
+    // the same list in another language, when that language has it (a term
+    // used only by Japanese pages has no English page)
+    let same_path_everywhere = |path: &str| {
+        let path = path.to_string();
+        let from = prefix.clone();
+        move |o: &LangCtx<'_>| {
+            let other = path_in(&path, &from, &o.lang.prefix);
+            o.list_paths.contains(&other).then_some(other)
+        }
+    };
+    let (template, path, common): (&str, String, Common<'_>) = match job {
+        Job::Home => {
+            let path = format!("{prefix}/");
+            let take = |k: Kind, n: usize| -> Vec<Value> {
+                l.lang
+                    .section(k)
+                    .map(|s| {
+                        s.pages
+                            .iter()
+                            .take(n)
+                            .map(|&i| l.cards[i].clone())
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            ctx.insert(
+                "home",
+                &HomeView {
+                    title: l.lang.home_title.clone(),
+                    intro: &l.lang.home_intro_html,
+                    talents_url: vb.urls.url(&format!("{prefix}/talents/")),
+                    talent_count: l.lang.section(Kind::Talent).map_or(0, |s| s.pages.len()),
+                },
+            );
+            ctx.insert("latest_stories", &take(Kind::Story, 4));
+            ctx.insert("latest_reports", &take(Kind::Report, 4));
+            ctx.insert("featured_talents", &take(Kind::Talent, 6));
+            ctx.insert("meta", &meta::home(site, vb.urls, &l.lang.code, &path));
+            let c = Common {
+                title: site.config.title.clone(),
+                description: site.config.description.clone(),
+                current_url: vb.urls.url(&path),
+                permalink: vb.urls.permalink(&path),
+                robots: None,
+                alternates: alternates(site, langs, &l.lang.code, &same_path_everywhere(&path)),
+                current_section: "home",
+                live_reload: false,
+            };
+            ("index.html", path, c)
+        }
+        Job::Search => {
+            let path = format!("{prefix}/search/");
+            ctx.insert(
+                "search",
+                &SearchView {
+                    index_url: vb.urls.url(&format!("{prefix}/search-index/")),
+                },
+            );
+            let c = Common {
+                title: format!("{} | {}", s("search_title"), site.config.title),
+                description: site.config.description.clone(),
+                current_url: vb.urls.url(&path),
+                permalink: vb.urls.permalink(&path),
+                robots: None,
+                alternates: alternates(site, langs, &l.lang.code, &same_path_everywhere(&path)),
+                current_section: "search",
+                live_reload: false,
+            };
+            ("search.html", path, c)
+        }
+        Job::NotFound => {
+            ctx.insert("home_url", &vb.urls.url("/"));
+            let c = Common {
+                title: format!("{} | {}", s("not_found_title"), site.config.title),
+                description: String::new(),
+                current_url: vb.urls.url("/404.html"),
+                permalink: vb.urls.permalink("/404.html"),
+                robots: Some("noindex"),
+                alternates: Vec::new(),
+                current_section: "404",
+                live_reload: false,
+            };
+            ("404.html", "/404.html".to_string(), c)
+        }
+        Job::List { kind, page } => {
+            let section = l
+                .lang
+                .section(*kind)
+                .ok_or_else(|| Diagnostic::error("templates", None, "internal: missing section"))?;
+            let path = urls::paginated(&section.path, *page);
+            let key = kind.section().unwrap_or_default();
+            let title = section
+                .title
+                .clone()
+                .unwrap_or_else(|| s(&format!("section_{key}")));
+            ctx.insert(
+                "section",
+                &SectionView {
+                    kind: *kind,
+                    title: title.clone(),
+                    description: section.description.clone(),
+                    intro: &section.intro_html,
+                    url: vb.urls.url(&section.path),
+                },
+            );
+            ctx.insert(
+                "paginator",
+                &vb.paginator(
+                    &section.path,
+                    &section.pages,
+                    *page,
+                    site.config.paginate,
+                    &l.cards,
+                ),
+            );
+            if *kind == Kind::Talent {
+                ctx.insert("facets", &facets(vb, l.lang));
+            }
+            let c = Common {
+                title: page_title(&title, *page, &s("page_n"), &site.config.title),
+                description: section
+                    .description
+                    .clone()
+                    .unwrap_or_else(|| site.config.description.clone()),
+                current_url: vb.urls.url(&path),
+                permalink: vb.urls.permalink(&path),
+                robots: section.noindex.then_some(NOINDEX),
+                alternates: alternates(site, langs, &l.lang.code, &same_path_everywhere(&path)),
+                current_section: key,
+                live_reload: false,
+            };
+            (
+                if *kind == Kind::Talent {
+                    "talents.html"
+                } else {
+                    "section.html"
+                },
+                path,
+                c,
+            )
+        }
+        Job::TaxonomyIndex(kind) => {
+            let tax = l.lang.taxonomy(*kind).ok_or_else(|| {
+                Diagnostic::error("templates", None, "internal: missing taxonomy")
+            })?;
+            let name = s(&format!("taxonomy_{}", kind.name()));
+            let terms: Vec<TermLink> = tax
+                .terms
+                .iter()
+                .map(|t| TermLink {
+                    name: vb.term_display(*kind, &t.name),
+                    url: vb.urls.url(&t.path),
+                    count: t.pages.len(),
+                })
+                .collect();
+            let people = tax.terms.iter().any(|t| t.has_talents);
+            ctx.insert(
+                "taxonomy",
+                &TaxonomyView {
+                    kind: *kind,
+                    name: name.clone(),
+                    url: vb.urls.url(&tax.path),
+                    terms,
+                },
+            );
+            let c = Common {
+                title: format!("{name} | {}", site.config.title),
+                description: site.config.description.clone(),
+                current_url: vb.urls.url(&tax.path),
+                permalink: vb.urls.permalink(&tax.path),
+                robots: people.then_some(NOINDEX),
+                alternates: alternates(site, langs, &l.lang.code, &same_path_everywhere(&tax.path)),
+                current_section: kind.name(),
+                live_reload: false,
+            };
+            ("taxonomy.html", tax.path.clone(), c)
+        }
+        Job::Term { kind, term, page } => {
+            let tax = l.lang.taxonomy(*kind).ok_or_else(|| {
+                Diagnostic::error("templates", None, "internal: missing taxonomy")
+            })?;
+            let t = &tax.terms[*term];
+            let path = urls::paginated(&t.path, *page);
+            let name = s(&format!("taxonomy_{}", kind.name()));
+            let display = vb.term_display(*kind, &t.name);
+            ctx.insert(
+                "taxonomy",
+                &TaxonomyView {
+                    kind: *kind,
+                    name: name.clone(),
+                    url: vb.urls.url(&tax.path),
+                    terms: Vec::new(),
+                },
+            );
+            ctx.insert(
+                "term",
+                &TermLink {
+                    name: display.clone(),
+                    url: vb.urls.url(&t.path),
+                    count: t.pages.len(),
+                },
+            );
+            ctx.insert(
+                "paginator",
+                &vb.paginator(&t.path, &t.pages, *page, site.config.paginate, &l.cards),
+            );
+            let c = Common {
+                title: page_title(
+                    &format!("{display} ({name})"),
+                    *page,
+                    &s("page_n"),
+                    &site.config.title,
+                ),
+                description: site.config.description.clone(),
+                current_url: vb.urls.url(&path),
+                permalink: vb.urls.permalink(&path),
+                robots: t.has_talents.then_some(NOINDEX),
+                alternates: alternates(site, langs, &l.lang.code, &same_path_everywhere(&path)),
+                current_section: kind.name(),
+                live_reload: false,
+            };
+            let template =
+                if *kind == TaxonomyKind::Series && r.tera.contains_template("series.html") {
+                    "series.html"
+                } else {
+                    "term.html"
+                };
+            (template, path, c)
+        }
+        Job::Doc(id) => {
+            let p: &Page = &site.pages[*id];
+            ctx.insert("page", &vb.page_view(p));
+            let template = match &p.data {
+                PageData::Talent(t) => {
+                    ctx.insert("talent", &vb.talent_view(t, &p.related, &l.cards));
+                    "talent.html"
+                }
+                PageData::Story(st) => {
+                    ctx.insert(
+                        "story",
+                        &views::StoryView {
+                            author: st.author.as_deref(),
+                            image_url: st
+                                .image
+                                .as_ref()
+                                .map(|i| vb.urls.url(&format!("/{}", i.output))),
+                            talent: p.related.first().map(|&i| l.cards[i].clone()),
+                        },
+                    );
+                    "story.html"
+                }
+                PageData::Report(rep) => {
+                    ctx.insert("report", &vb.report_view(p, rep, &l.cards));
+                    "report.html"
+                }
+                PageData::Page(_) => "page.html",
+            };
+            let description = match &p.data {
+                PageData::Talent(t) => t
+                    .headline_in(&p.lang, site.config.default_language())
+                    .to_string(),
+                _ => vb.page_view(p).summary.to_string(),
+            };
+            let series = match &p.data {
+                PageData::Report(r) => r.series.as_ref().map(|s| {
+                    let link = vb.term_link(TaxonomyKind::Series, s);
+                    let abs = format!(
+                        "{}{}",
+                        vb.urls.origin_and_base,
+                        link.url
+                            .strip_prefix(vb.urls.base.as_str())
+                            .unwrap_or(&link.url)
+                    );
+                    (link.name, abs)
+                }),
+                _ => None,
+            };
+            let m = meta::page(
+                site,
+                vb.urls,
+                p,
+                &description,
+                series.as_ref().map(|(n, u)| (n.as_str(), u.clone())),
+            );
+            ctx.insert("meta", &m);
+            let translations = p.translations.clone();
+            let path_for = |o: &LangCtx<'_>| -> Option<String> {
+                if o.lang.code == p.lang {
+                    return Some(p.path.clone());
+                }
+                translations
+                    .iter()
+                    .map(|&i| &site.pages[i])
+                    .find(|t| t.lang == o.lang.code)
+                    .map(|t| t.path.clone())
+            };
+            let c = Common {
+                title: format!("{} | {}", p.title, site.config.title),
+                description,
+                current_url: vb.urls.url(&p.path),
+                permalink: vb.urls.permalink(&p.path),
+                robots: p.noindex.then_some(NOINDEX),
+                alternates: alternates(site, langs, &l.lang.code, &path_for),
+                current_section: p.kind.section().unwrap_or("page"),
+                live_reload: false,
+            };
+            (template, p.path.clone(), c)
+        }
+    };
+    let common_value = Value::from_serializable(&common);
+    if let Some(map) = common_value.as_map() {
+        for (k, v) in map.iter() {
+            ctx.insert_value(k.to_string(), v.clone());
+        }
+    }
+    // straight into bytes: no String, so no second pass to validate UTF-8
+    let mut html = Vec::with_capacity(16 * 1024);
+    r.tera
+        .render_to(template, &ctx, &mut html)
+        .map_err(|e| template_error(&r.theme, &e, Some(&path)))?;
+    Ok((urls::output_file(&path), html))
+}
+
+pub(crate) fn page_title(title: &str, page: usize, page_n: &str, site_title: &str) -> String {
+    if page > 1 {
+        format!(
+            "{title} ({}) | {site_title}",
+            page_n.replace("{n}", &page.to_string())
+        )
+    } else {
+        format!("{title} | {site_title}")
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct HomeView<'a> {
+    pub(crate) title: Option<String>,
+    pub(crate) intro: &'a str,
+    pub(crate) talents_url: String,
+    pub(crate) talent_count: usize,
+}
+
+#[derive(Serialize)]
+pub(crate) struct SearchView {
+    pub(crate) index_url: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct SectionView<'a> {
+    pub(crate) kind: Kind,
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) intro: &'a str,
+    pub(crate) url: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct TaxonomyView {
+    pub(crate) kind: TaxonomyKind,
+    pub(crate) name: String,
+    pub(crate) url: String,
+    pub(crate) terms: Vec<TermLink>,
+}
+
+/// Facet links of the talent directory: the talent taxonomies with counts.
+#[derive(Serialize)]
+pub(crate) struct Facet {
+    pub(crate) kind: TaxonomyKind,
+    pub(crate) name: String,
+    pub(crate) url: String,
+    pub(crate) terms: Vec<TermLink>,
+}
+
+pub(crate) fn facets(vb: &ViewBuilder<'_>, lang: &crate::site::Language) -> Vec<Facet> {
+    let mut out = Vec::new();
+    for kind in [
+        TaxonomyKind::Skills,
+        TaxonomyKind::Languages,
+        TaxonomyKind::JobCategories,
+    ] {
+        if let Some(tax) = lang.taxonomy(kind) {
+            let mut terms: Vec<TermLink> = tax
+                .terms
+                .iter()
+                .map(|t| TermLink {
+                    name: vb.term_display(kind, &t.name),
+                    url: vb.urls.url(&t.path),
+                    count: t
+                        .pages
+                        .iter()
+                        .filter(|&&i| vb.site.pages[i].kind == Kind::Talent)
+                        .count(),
+                })
+                .filter(|t| t.count > 0)
+                .collect();
+            terms.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+            out.push(Facet {
+                kind,
+                name: i18n::string(vb.strings, &format!("taxonomy_{}", kind.name())),
+                url: vb.urls.url(&tax.path),
+                terms,
+            });
+        }
+    }
+    out
+}

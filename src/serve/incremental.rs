@@ -1,0 +1,227 @@
+//! Rebuilding after a change, redoing only what the change touched.
+//!
+//! A [`Session`] keeps what survives between builds: the configuration,
+//! the parsed templates ([`Renderer`]) and a [`BuildCache`]. A batch of
+//! changes decides what is thrown away:
+//!
+//! * `site.yaml` (or a theme's `theme.yaml`, or lost watcher events): the
+//!   configuration, the templates and every cache;
+//! * a template or interface-strings file: the parsed templates (pages are
+//!   then rendered again only where a template they use or a string
+//!   changed: the render cache's fingerprints include both);
+//! * content and static files: only what was read from those paths.
+//!
+//! Then the normal pipeline runs with the caches ([`crate::generate_cached`]),
+//! so the consent gate, the model, link checks and the output assembly run
+//! as in `tsunagi build` and an incremental build equals a full one.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::watch::{ChangeKind, Changes};
+use crate::build::{BuildCache, BuildOptions, Built, generate_cached};
+use crate::config::Config;
+use crate::error::{Diagnostic, Error};
+use crate::output::Output;
+use crate::render::{Renderer, theme::Theme};
+
+/// What a rebuild gave.
+#[derive(Debug)]
+pub enum Outcome {
+    /// The site built; `changed` lists output files that differ from the
+    /// last good build (added, changed or removed).
+    Built {
+        changed: Vec<String>,
+        elapsed: Duration,
+        /// HTML pages rendered again (the rest came from the cache).
+        rerendered: usize,
+        /// Content files read and parsed again.
+        reparsed: usize,
+        /// Time per stage of the build.
+        stages: Vec<(&'static str, Duration)>,
+    },
+    /// The site does not build; the last good build stays.
+    Failed {
+        diagnostics: Vec<Diagnostic>,
+        elapsed: Duration,
+    },
+}
+
+/// A site being served: the last good build and what speeds up the next.
+pub struct Session {
+    opts: BuildOptions,
+    /// `http://127.0.0.1:1111`: replaces the origin of `base_url` (the
+    /// path of `base_url` stays, so links work as deployed).
+    origin: Option<String>,
+    config: Option<Arc<Config>>,
+    renderer: Option<Renderer>,
+    cache: BuildCache,
+    good: Option<Built>,
+}
+
+impl Session {
+    /// A session for the site of `opts`; nothing is built yet.
+    pub fn new(opts: BuildOptions, origin: Option<String>) -> Session {
+        Session {
+            opts,
+            origin,
+            config: None,
+            renderer: None,
+            cache: BuildCache::default(),
+            good: None,
+        }
+    }
+
+    /// The last good build.
+    pub fn last_good(&self) -> Option<&Built> {
+        self.good.as_ref()
+    }
+
+    /// The output of the last good build.
+    pub fn output(&self) -> Option<&Output> {
+        self.good.as_ref().map(|b| &b.output)
+    }
+
+    /// The path the site is served under (`/` or `/jobs/`).
+    pub fn base_path(&self) -> String {
+        self.config
+            .as_ref()
+            .map(|c| crate::site::base_path(&c.base_url))
+            .unwrap_or_else(|| "/".to_string())
+    }
+
+    /// Builds everything (the first build, or after lost events).
+    pub fn build_all(&mut self) -> Outcome {
+        self.rebuild(&Changes {
+            rescan: true,
+            ..Changes::default()
+        })
+    }
+
+    /// Rebuilds after `changes`.
+    pub fn rebuild(&mut self, changes: &Changes) -> Outcome {
+        let start = Instant::now();
+        match self.try_rebuild(changes, start) {
+            Ok(built) => {
+                let changed = diff(self.output(), &built.output);
+                let rerendered = self.cache.render.last_rendered;
+                let reparsed = self.cache.load.last_parsed;
+                let mut stages = built.stages.clone();
+                let diffed = start.elapsed();
+                stages.push((
+                    "compare with the last build",
+                    diffed.saturating_sub(built.elapsed),
+                ));
+                // Freeing a whole site model (millions of allocations) takes
+                // tens of milliseconds: let another thread do it, after the
+                // new build is in place.
+                if let Some(old) = self.good.replace(built) {
+                    std::thread::spawn(move || drop(old));
+                }
+                Outcome::Built {
+                    changed,
+                    elapsed: start.elapsed(),
+                    rerendered,
+                    reparsed,
+                    stages,
+                }
+            }
+            Err(e) => Outcome::Failed {
+                diagnostics: diagnostics_of(e),
+                elapsed: start.elapsed(),
+            },
+        }
+    }
+
+    fn try_rebuild(&mut self, changes: &Changes, start: Instant) -> crate::Result<Built> {
+        let themes = self.opts.root.join("themes");
+        let reload_config =
+            self.config.is_none() || changes.rescan || changes.has(ChangeKind::Config);
+        let reload_theme = reload_config
+            || self.renderer.is_none()
+            || changes.has(ChangeKind::Template)
+            || changes
+                .paths
+                .iter()
+                .any(|(k, p)| *k == ChangeKind::Static && p.starts_with(&themes));
+        for (_, p) in &changes.paths {
+            self.cache.invalidate(p);
+        }
+        if reload_config {
+            // a failed load leaves no configuration: the next change retries
+            self.config = None;
+            self.renderer = None;
+            self.cache = BuildCache::default();
+            let mut config = Config::load(&self.opts.root)?;
+            match &self.origin {
+                Some(origin) => {
+                    let path = crate::site::base_path(&config.base_url);
+                    config.set_base_url(&format!("{origin}{path}"))?;
+                }
+                None => {
+                    if let Some(url) = &self.opts.base_url {
+                        config.set_base_url(url)?;
+                    }
+                }
+            }
+            self.config = Some(Arc::new(config));
+        }
+        let config = self
+            .config
+            .clone()
+            .ok_or_else(|| Error::Usage("no configuration".to_string()))?;
+        if reload_theme {
+            self.renderer = None;
+            let theme = Theme::load(&self.opts.root, &config)?;
+            self.renderer = Some(Renderer::new(theme)?);
+        }
+        let renderer = self
+            .renderer
+            .as_ref()
+            .ok_or_else(|| Error::Usage("no templates".to_string()))?;
+        generate_cached(&self.opts, config, renderer, start, &mut self.cache)
+    }
+}
+
+/// Output files that differ between two builds.
+pub fn diff(old: Option<&Output>, new: &Output) -> Vec<String> {
+    let Some(old) = old else {
+        return new.files.keys().cloned().collect();
+    };
+    let mut changed: Vec<String> = new
+        .files
+        .iter()
+        .filter(|(k, v)| {
+            old.files
+                .get(*k)
+                .is_none_or(|o| !Arc::ptr_eq(o, v) && o[..] != v[..])
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    changed.extend(
+        old.files
+            .keys()
+            .filter(|k| !new.files.contains_key(*k))
+            .cloned(),
+    );
+    changed.sort();
+    changed
+}
+
+/// Every problem of a failed build, as diagnostics.
+pub fn diagnostics_of(e: Error) -> Vec<Diagnostic> {
+    match e {
+        Error::Site(ds) => ds.0,
+        Error::Io { ref path, .. } => {
+            let file = path.to_string_lossy().to_string();
+            let mut msg = e.to_string();
+            let mut src = std::error::Error::source(&e);
+            while let Some(s) = src {
+                msg.push_str(&format!(": {s}"));
+                src = s.source();
+            }
+            vec![Diagnostic::error(file, None, msg)]
+        }
+        other => vec![Diagnostic::error(String::new(), None, other.to_string())],
+    }
+}

@@ -1,0 +1,739 @@
+//! `tsunagi serve`: incremental rebuilds equal full builds (random edit
+//! sequences through the library), the HTTP rules against the real binary,
+//! and the live-reload scenarios end to end in headless Chromium.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use tsunagi::serve::incremental::{Outcome, Session};
+use tsunagi::serve::watch::Changes;
+use tsunagi::{BuildOptions, Error};
+
+use crate::browser::node;
+use crate::harness::*;
+
+const TODAY: &str = "2026-06-01";
+
+fn options(root: &Path) -> BuildOptions {
+    let mut o = BuildOptions::new(root);
+    o.today = chrono::NaiveDate::from_ymd_opt(2026, 6, 1);
+    o
+}
+
+/// A tiny deterministic generator (xorshift), so failures replay.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+}
+
+const TAGS: &[&str] = &[
+    "エンジニア",
+    "IT",
+    "介護職",
+    "物流",
+    "UI/UX",
+    "ui/ux",
+    "workshop",
+    "新規",
+];
+const SKILLS: &[&str] = &[
+    "Python",
+    "Go",
+    "C++",
+    "介護",
+    "フォークリフト",
+    "UI/UX",
+    "Rust",
+];
+
+fn talent(
+    id: &str,
+    name: &str,
+    tags: &[&str],
+    skills: &[&str],
+    withdrawn: bool,
+    body: &str,
+) -> String {
+    format!(
+        "---\nid: {id}\ndisplay_name: {name}\nheadline: {{ja: 見出し{id}, en: Headline {id}}}\nstatus: seeking\njob_categories: [software-engineering]\nskills: [{}]\nlanguages:\n  - {{code: ja, jlpt: N2}}\ntags: [{}]\nverified: 2026-0{}-01\nconsent:\n  record_id: C-{id}\n  given: 2026-01-01\n  expires: 2027-01-01\n  withdrawn: {}\n  scope: [story]\n---\n\n{body}\n",
+        skills.join(", "),
+        tags.join(", "),
+        1 + name.len() % 5,
+        if withdrawn { "2026-05-15" } else { "null" },
+    )
+}
+
+/// One random edit of the site; returns the paths it touched.
+fn random_edit(site: &Path, rng: &mut Rng, step: usize, log: &mut Vec<String>) -> Vec<PathBuf> {
+    let w = |rel: &str, text: &str| -> PathBuf {
+        let p = site.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&p, text).expect("write");
+        p
+    };
+    let rm = |rel: &str| -> PathBuf {
+        let p = site.join(rel);
+        let _ = std::fs::remove_file(&p);
+        p
+    };
+    let read = |rel: &str| std::fs::read_to_string(site.join(rel)).unwrap_or_default();
+    // the fixture's own profiles to edit
+    let (ta, tb, tc) = if site.join("content/talents/t-a.md").exists() {
+        (
+            "content/talents/t-a.md",
+            "content/talents/t-b.md",
+            "content/talents/t-c.md",
+        )
+    } else {
+        (
+            "content/talents/t-1.md",
+            "content/talents/t-2.md",
+            "content/talents/t-2.md",
+        )
+    };
+    // a writer fixes a broken file soon: about every other step
+    let broken = read(tc).contains("[unclosed");
+    let op = if broken && rng.below(2) == 0 {
+        16
+    } else {
+        rng.below(19)
+    };
+    let ids = ["t-x1", "t-x2", "t-x3"];
+    let id = rng.pick(&ids);
+    let rel = format!("content/talents/{id}.md");
+    let tags: Vec<&str> = (0..1 + rng.below(3)).map(|_| rng.pick(TAGS)).collect();
+    let skills: Vec<&str> = (0..1 + rng.below(3)).map(|_| rng.pick(SKILLS)).collect();
+    let uniq = |v: Vec<&'static str>| {
+        let mut out: Vec<&str> = Vec::new();
+        for x in v {
+            if !out.iter().any(|o| o.to_lowercase() == x.to_lowercase()) {
+                out.push(x);
+            }
+        }
+        out
+    };
+    let tags = uniq(tags);
+    let skills = uniq(skills);
+    let (what, paths) = match op {
+        0 | 1 => {
+            let name = format!("名前{}", rng.below(50));
+            let story = if site.join("content/stories/amir.md").exists() {
+                "amir"
+            } else {
+                "sara"
+            };
+            let body = format!("## 職務要約\n\n本文 {step} です。[物語](@/stories/{story}.md)");
+            (
+                "add or change a talent",
+                vec![w(&rel, &talent(id, &name, &tags, &skills, false, &body))],
+            )
+        }
+        2 => (
+            "delete a talent (and its English text)",
+            vec![rm(&rel), rm(&format!("content/talents/{id}.en.md"))],
+        ),
+        3 => {
+            // withdraw consent: must vanish everywhere
+            let name = format!("撤回{}", rng.below(50));
+            (
+                "withdraw a talent",
+                vec![w(&rel, &talent(id, &name, &tags, &skills, true, "本文"))],
+            )
+        }
+        4 => {
+            let t = read(ta) + &format!("\n追記 {step}。\n");
+            ("edit a profile's body", vec![w(ta, &t)])
+        }
+        5 => {
+            let t = read(tb);
+            let t = if t.contains("withdrawn: null") {
+                t.replace("withdrawn: null", "withdrawn: 2026-05-20")
+            } else {
+                t.replace("withdrawn: 2026-05-20", "withdrawn: null")
+            };
+            ("toggle a profile's consent", vec![w(tb, &t)])
+        }
+        6 => {
+            let slug = format!("s-{}", rng.below(3));
+            let talent_line = if rng.below(2) == 0 {
+                format!(
+                    "talent: {id}\nconsent: {{record_id: S-{slug}, given: 2026-01-01, expires: 2027-01-01, withdrawn: null, scope: [story]}}\n"
+                )
+            } else {
+                String::new()
+            };
+            let text = format!(
+                "---\ntitle: 物語 {step}\ndate: 2026-0{}-02\ntags: [{}]\n{talent_line}---\n\n物語の本文 {step}。\n\n<!-- more -->\n\n## 後半\n",
+                1 + rng.below(5),
+                tags.join(", ")
+            );
+            (
+                "add or change a story",
+                vec![w(&format!("content/stories/{slug}.md"), &text)],
+            )
+        }
+        7 => {
+            let slug = format!("s-{}", rng.below(3));
+            (
+                "delete a story",
+                vec![rm(&format!("content/stories/{slug}.md"))],
+            )
+        }
+        8 => {
+            let n = 3 + rng.below(2);
+            let text = format!(
+                "---\ntitle: スクール 第{n}回 ({step})\ndate: 2026-0{}-10\nseries: school\nnumber: {n}\nspeakers:\n  - {{name: 講師{}, org: 団体{}}}\ntags: [workshop]\n---\n\n第{n}回。\n",
+                1 + rng.below(5),
+                rng.below(3),
+                rng.below(2)
+            );
+            (
+                "add or change a report",
+                vec![w(&format!("content/reports/s{n}.md"), &text)],
+            )
+        }
+        9 => {
+            let base = std::fs::read_to_string(repo().join("themes/default/templates/talent.html"))
+                .expect("theme template");
+            // inside a block: a child template has nothing at its top level
+            let text = base.replacen(
+                "{% endblock",
+                &format!("<!-- override {step} -->{{% endblock"),
+                1,
+            );
+            (
+                "override talent.html",
+                vec![w("templates/talent.html", &text)],
+            )
+        }
+        10 => (
+            "remove the template override",
+            vec![rm("templates/talent.html")],
+        ),
+        11 => {
+            let text = format!("nav_talents: 人材 {step}\n");
+            (
+                "override an interface string",
+                vec![w("i18n/ja.yaml", &text)],
+            )
+        }
+        12 => {
+            let text = format!("body {{ margin: {step}px; }}\n");
+            (
+                "add or change a static file",
+                vec![w("static/extra.css", &text)],
+            )
+        }
+        13 => ("remove a static file", vec![rm("static/extra.css")]),
+        14 => {
+            let c = read("site.yaml");
+            let fixed_languages = site.join("content/contact.en.md").exists();
+            let c = if fixed_languages {
+                // the bilingual fixture keeps its languages: vary pagination
+                if c.contains("paginate: 1\n") {
+                    c.replace("paginate: 1\n", "")
+                } else {
+                    format!("{c}paginate: 1\n")
+                }
+            } else if c.contains("paginate: 2") {
+                c.replace("paginate: 2", "paginate: 3")
+            } else if c.contains("languages:") {
+                c.replace("languages: [ja, en]\n", "")
+                    .replace("paginate: 3", "paginate: 2")
+            } else {
+                format!("{c}languages: [ja, en]\n")
+            };
+            let mut paths = vec![w("site.yaml", &c)];
+            if !c.contains("languages:") {
+                // one language again: English files would be errors
+                for n in 0..3 {
+                    paths.push(rm(&format!("content/stories/s-{n}.en.md")));
+                }
+                for id in ids {
+                    paths.push(rm(&format!("content/talents/{id}.en.md")));
+                }
+            }
+            ("change site.yaml", paths)
+        }
+        15 => {
+            let t = read(tc);
+            let broken = if t.contains("[unclosed") {
+                t
+            } else {
+                t.replacen("display_name:", "display_name: [unclosed", 1)
+            };
+            ("break a profile's front matter", vec![w(tc, &broken)])
+        }
+        17 => {
+            // an English translation with a tag of its own: whether the
+            // English term page exists changes the Japanese page's alternates
+            let slug = format!("s-{}", rng.below(3));
+            let text = format!(
+                "---\ntitle: Story {step}\ndate: 2026-02-0{}\ntags: [{}]\n---\n\nEnglish text {step}.\n",
+                1 + rng.below(5),
+                tags.join(", ")
+            );
+            (
+                "add, change or remove an English story translation",
+                vec![
+                    if rng.below(3) == 0 || !read("site.yaml").contains("languages:") {
+                        rm(&format!("content/stories/{slug}.en.md"))
+                    } else {
+                        w(&format!("content/stories/{slug}.en.md"), &text)
+                    },
+                ],
+            )
+        }
+        18 => {
+            let text = format!(
+                "---\ndisplay_name: Name {step}\nheadline: Headline {step}\n---\n\nEnglish summary {step}.\n"
+            );
+            (
+                "add, change or remove a talent's English text",
+                vec![if rng.below(3) == 0
+                    || !read("site.yaml").contains("languages:")
+                    || !site.join(&rel).exists()
+                {
+                    rm(&format!("content/talents/{id}.en.md"))
+                } else {
+                    w(&format!("content/talents/{id}.en.md"), &text)
+                }],
+            )
+        }
+        _ => {
+            let t = read(tc).replace("display_name: [unclosed", "display_name:");
+            ("fix the broken profile", vec![w(tc, &t)])
+        }
+    };
+    log.push(format!("{step}: {what}"));
+    paths
+}
+
+fn changes_for(site: &Path, paths: &[PathBuf]) -> Changes {
+    let mut c = Changes::default();
+    for p in paths {
+        c.add(site, &site.join("public"), p);
+    }
+    c
+}
+
+/// Checks the session against a full build of the same files.
+fn assert_same_as_full(site: &Path, session: &Session, outcome: &Outcome, log: &[String]) {
+    let full = tsunagi::generate(&options(site));
+    match (full, outcome) {
+        (Ok(full), Outcome::Built { .. }) => {
+            let inc = session.output().expect("a good build");
+            if inc != &full.output {
+                let mut diffs = Vec::new();
+                for (k, v) in &full.output.files {
+                    match inc.files.get(k) {
+                        None => diffs.push(format!("missing {k}")),
+                        Some(x) if x != v => diffs.push(format!("differs {k}")),
+                        _ => {}
+                    }
+                }
+                for k in inc
+                    .files
+                    .keys()
+                    .filter(|k| !full.output.files.contains_key(*k))
+                {
+                    diffs.push(format!("extra {k}"));
+                }
+                panic!(
+                    "incremental output differs from a full build after:\n{}\n\n{}",
+                    log.join("\n"),
+                    diffs.join("\n")
+                );
+            }
+            let last = session.last_good().expect("good");
+            assert_eq!(last.warnings, full.warnings, "warnings after {log:?}");
+        }
+        (Err(Error::Site(d)), Outcome::Failed { diagnostics, .. }) => {
+            assert_eq!(diagnostics, &d.0, "diagnostics after:\n{}", log.join("\n"));
+        }
+        (full, inc) => panic!(
+            "full build and incremental build disagree after:\n{}\nfull: {:?}\nincremental: {inc:?}",
+            log.join("\n"),
+            full.map(|b| b.output.files.len())
+        ),
+    }
+}
+
+/// No byte of the served site names a withdrawn person, once the site
+/// builds (a failed build keeps serving the last good site as it was).
+fn assert_withdrawn_gone(site: &Path, session: &Session, outcome: &Outcome) {
+    if !matches!(outcome, Outcome::Built { .. }) {
+        return;
+    }
+    let Some(out) = session.output() else { return };
+    for entry in std::fs::read_dir(site.join("content/talents")).expect("talents") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if !text.contains("withdrawn: 2026-05") {
+            continue;
+        }
+        let Some(name) = text
+            .lines()
+            .find_map(|l| l.strip_prefix("display_name: "))
+            .map(str::to_string)
+        else {
+            continue;
+        };
+        for (file, bytes) in &out.files {
+            let s = String::from_utf8_lossy(bytes);
+            assert!(
+                !s.contains(&name),
+                "withdrawn {name} ({}) still in {file}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn incremental_rebuilds_equal_full_builds_over_random_edits() {
+    for (fixture, seed) in [
+        ("sites/basic", 0x5eed_u64),
+        ("sites/basic", 0xdead_beef),
+        ("sites/basic", 42),
+        ("sites/bilingual", 7),
+        ("sites/bilingual", 0x00c0_ffee),
+    ] {
+        let site = TempSite::from_fixture(fixture);
+        let root = site.path().to_path_buf();
+        let mut session = Session::new(options(&root), None);
+        let mut log = vec![format!("{fixture}, seed {seed:#x}")];
+        let first = session.build_all();
+        assert_same_as_full(&root, &session, &first, &log);
+        let mut rng = Rng(seed);
+        let mut incremental_renders = 0;
+        let mut built = 0;
+        for step in 0..45 {
+            let paths = random_edit(&root, &mut rng, step, &mut log);
+            let outcome = session.rebuild(&changes_for(&root, &paths));
+            assert_same_as_full(&root, &session, &outcome, &log);
+            assert_withdrawn_gone(&root, &session, &outcome);
+            match outcome {
+                Outcome::Built { rerendered, .. } => {
+                    incremental_renders += rerendered;
+                    built += 1;
+                }
+                Outcome::Failed {
+                    ref diagnostics, ..
+                } => {
+                    let first = diagnostics
+                        .iter()
+                        .find(|d| d.is_error())
+                        .map(|d| d.to_string())
+                        .unwrap_or_default();
+                    log.push(format!(
+                        "   (fails: {})",
+                        first.lines().next().unwrap_or("")
+                    ));
+                }
+            }
+        }
+        // most steps build (a broken file is fixed again soon)
+        assert!(
+            built >= 25,
+            "only {built} of 45 steps built:\n{}",
+            log.join("\n")
+        );
+        // the cache did its work: far fewer renders than 45 full builds
+        let full_pages = session.last_good().map_or(0, |b| b.pages_rendered);
+        assert!(
+            incremental_renders < full_pages * 45 / 2,
+            "{incremental_renders} renders vs {full_pages} pages per build"
+        );
+    }
+}
+
+#[test]
+fn a_body_edit_renders_only_the_pages_that_show_it() {
+    let site = TempSite::from_fixture("sites/basic");
+    let root = site.path().to_path_buf();
+    let mut session = Session::new(options(&root), None);
+    let first = session.build_all();
+    assert!(matches!(first, Outcome::Built { .. }));
+    let total = session.last_good().expect("built").pages_rendered;
+    // the body (not the summary) of a report: only its own page and its
+    // series neighbours' pages show it
+    let p = root.join("content/reports/s1.md");
+    let t = std::fs::read_to_string(&p).expect("read");
+    std::fs::write(
+        &p,
+        t.replace("はじまりの回です。", "はじまりの回です。追記。"),
+    )
+    .expect("write");
+    let outcome = session.rebuild(&changes_for(&root, std::slice::from_ref(&p)));
+    let Outcome::Built {
+        rerendered,
+        reparsed,
+        changed,
+        ..
+    } = outcome
+    else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(reparsed, 1);
+    assert!(
+        changed.contains(&"reports/s1/index.html".to_string()),
+        "{changed:?}"
+    );
+    // its card (title, summary) is unchanged: lists are not rendered again
+    assert_eq!(rerendered, 1, "{rerendered} of {total} pages rendered");
+    assert_same_as_full(
+        &root,
+        &session,
+        &Outcome::Built {
+            changed,
+            elapsed: Duration::ZERO,
+            rerendered,
+            reparsed,
+            stages: Vec::new(),
+        },
+        &[],
+    );
+    // a template change renders the pages using it, not all
+    let theme = std::fs::read_to_string(repo().join("themes/default/templates/report.html"))
+        .expect("theme");
+    std::fs::create_dir_all(root.join("templates")).expect("mkdir");
+    std::fs::write(
+        root.join("templates/report.html"),
+        theme.replacen("{% endblock", "<!-- x -->{% endblock", 1),
+    )
+    .expect("write");
+    let outcome = session.rebuild(&changes_for(&root, &[root.join("templates/report.html")]));
+    let Outcome::Built { rerendered, .. } = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(rerendered, 2, "the two reports");
+}
+
+// ---------------------------------------------------------------- binary
+
+/// The real binary serving a temporary copy of a fixture site.
+struct Served {
+    child: Child,
+    url: String,
+    port: u16,
+    site: TempSite,
+}
+
+impl Served {
+    fn start(fixture: &str) -> Served {
+        let site = TempSite::from_fixture(fixture);
+        let mut child = tsunagi()
+            .args(["serve", "--port", "0", "--today", TODAY, "--root"])
+            .arg(site.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("tsunagi serve starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("a line");
+        let url = line
+            .trim()
+            .strip_prefix("serving ")
+            .unwrap_or_else(|| panic!("no URL in {line:?}"))
+            .to_string();
+        let port = url
+            .trim_start_matches("http://127.0.0.1:")
+            .split('/')
+            .next()
+            .and_then(|p| p.parse().ok())
+            .expect("a port");
+        Served {
+            child,
+            url,
+            port,
+            site,
+        }
+    }
+
+    /// Sends raw bytes, returns the whole response.
+    fn raw(&self, request: &str) -> String {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        s.write_all(request.as_bytes()).expect("send");
+        let mut out = Vec::new();
+        let _ = s.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).to_string()
+    }
+
+    fn get(&self, path: &str) -> String {
+        self.raw(&format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            self.port
+        ))
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn status(resp: &str) -> &str {
+    resp.lines().next().unwrap_or("")
+}
+
+#[test]
+fn the_server_refuses_traversal_and_foreign_hosts() {
+    let s = Served::start("sites/basic");
+    assert!(
+        s.url.ends_with("/jobs/"),
+        "served under the base path: {}",
+        s.url
+    );
+    let ok = s.get("/jobs/talents/t-a/");
+    assert!(status(&ok).contains("200"), "{ok}");
+    assert!(
+        ok.contains("Content-Type: text/html; charset=utf-8"),
+        "{ok}"
+    );
+    assert!(ok.contains("/__tsunagi/livereload.js"), "script injected");
+    for bad in [
+        "/jobs/../../../../etc/passwd",
+        "/jobs/%2e%2e/%2e%2e/etc/passwd",
+        "/jobs/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/jobs/..%5c..%5cetc%5cpasswd",
+        "/jobs/..\\..\\etc\\passwd",
+        "/jobs/index.html%00.css",
+        "/jobs/C:/Windows/win.ini",
+        "//etc/passwd/..",
+    ] {
+        let r = s.get(bad);
+        assert!(status(&r).contains("400"), "{bad}: {}", status(&r));
+        assert!(!r.contains("root:"), "{bad}");
+    }
+    // absolute paths name files inside the site, not the machine
+    let r = s.get("//etc/passwd");
+    assert!(status(&r).contains("404"), "{}", status(&r));
+    assert!(!r.contains("root:x:"));
+    let r = s.raw("GET http://evil.example/etc/passwd HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    assert!(!status(&r).contains("200"), "{}", status(&r));
+    // DNS rebinding: a foreign name is refused, localhost is fine
+    for host in [
+        "evil.example",
+        "127.0.0.1.evil.example",
+        "localhost.evil.example",
+    ] {
+        let r = s.raw(&format!(
+            "GET /jobs/ HTTP/1.1\r\nHost: {host}:{}\r\nConnection: close\r\n\r\n",
+            s.port
+        ));
+        assert!(status(&r).contains("403"), "{host}: {}", status(&r));
+    }
+    let r = s.raw(&format!(
+        "GET /jobs/ HTTP/1.1\r\nHost: localhost:{}\r\nConnection: close\r\n\r\n",
+        s.port
+    ));
+    assert!(status(&r).contains("200"), "{}", status(&r));
+    let r = s.raw("GET /jobs/ HTTP/1.0\r\n\r\n");
+    assert!(status(&r).contains("403"), "no Host: {}", status(&r));
+}
+
+#[test]
+fn the_server_gives_types_404s_head_and_redirects() {
+    let s = Served::start("sites/basic");
+    let css = s.get("/jobs/style.css");
+    assert!(
+        css.contains("Content-Type: text/css; charset=utf-8"),
+        "{css}"
+    );
+    assert!(!css.contains("livereload"), "never in CSS");
+    let svg = s.get("/jobs/images/map.svg");
+    assert!(svg.contains("Content-Type: image/svg+xml"), "{svg}");
+    let feed = s.get("/jobs/atom.xml");
+    assert!(
+        feed.contains("Content-Type: application/atom+xml; charset=utf-8"),
+        "{}",
+        status(&feed)
+    );
+    let sitemap = s.get("/jobs/sitemap.xml");
+    assert!(sitemap.contains("Content-Type: application/xml; charset=utf-8"));
+    let robots = s.get("/jobs/robots.txt");
+    assert!(robots.contains("Content-Type: text/plain; charset=utf-8"));
+    let png = s.get("/jobs/stories/kitchen/dish.png");
+    assert!(png.contains("Content-Type: image/png"), "{}", status(&png));
+    // Japanese term pages, percent-encoded as browsers send them
+    let term = s.get("/jobs/tags/%E3%82%A8%E3%83%B3%E3%82%B8%E3%83%8B%E3%82%A2/");
+    assert!(status(&term).contains("200"), "{}", status(&term));
+    // misses get the site's 404 page with status 404
+    let miss = s.get("/jobs/no/such/page/");
+    assert!(status(&miss).contains("404"), "{}", status(&miss));
+    assert!(miss.contains("<html"), "the site's 404.html");
+    assert!(miss.contains("livereload"), "404 page reloads too");
+    // HEAD: headers with the length, no body
+    let head = s.raw(&format!(
+        "HEAD /jobs/style.css HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+        s.port
+    ));
+    assert!(status(&head).contains("200"), "{head}");
+    assert!(head.contains("Content-Length: "), "{head}");
+    assert!(head.ends_with("\r\n\r\n"), "no body: {head:?}");
+    // folders without their slash, and the root
+    let r = s.get("/jobs/talents");
+    assert!(
+        status(&r).contains("301") && r.contains("Location: /jobs/talents/"),
+        "{r}"
+    );
+    let r = s.get("/");
+    assert!(
+        status(&r).contains("302") && r.contains("Location: /jobs/"),
+        "{r}"
+    );
+    let r = s.raw(&format!(
+        "POST /jobs/ HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        s.port
+    ));
+    assert!(status(&r).contains("405"), "{r}");
+    // `tsunagi build` output never carries the script
+    let out = site_build_output(&s.site);
+    assert!(
+        out.values()
+            .all(|b| !String::from_utf8_lossy(b).contains("__tsunagi"))
+    );
+}
+
+fn site_build_output(site: &TempSite) -> std::collections::BTreeMap<String, Vec<u8>> {
+    site.build(TODAY, &[]);
+    read_tree(&site.public())
+}
+
+#[test]
+fn live_reload_end_to_end_in_chromium() {
+    let s = Served::start("sites/basic");
+    let out = node("serve-e2e.mjs", &[&s.url, &s.site.path().to_string_lossy()]);
+    let text = text(&out);
+    assert!(out.status.success(), "{text}");
+    for step in [
+        "OK text-edit",
+        "OK second-page",
+        "OK css-swap",
+        "OK overlay",
+        "OK recovered",
+        "OK deleted-404",
+    ] {
+        assert!(text.contains(step), "{step} missing:\n{text}");
+    }
+}
