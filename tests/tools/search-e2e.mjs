@@ -25,7 +25,8 @@ const problems = [];
 page.on('pageerror', e => problems.push(`page error: ${e}`));
 // the browser asks for /favicon.ico outside the mount; the site has none
 page.on('console', m => { if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) problems.push(`console error: ${m.text()}`); });
-page.on('requestfailed', r => problems.push(`request failed: ${r.url()}`));
+// a request cut short by the next navigation (the favicon, say) is not a failure
+page.on('requestfailed', r => { if (r.failure()?.errorText !== 'net::ERR_ABORTED') problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`); });
 page.on('response', r => { if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`HTTP ${r.status()}: ${r.url()}`); });
 const out = (label, value) => console.log('RESULT ' + JSON.stringify({ label, ...value }));
 

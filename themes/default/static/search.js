@@ -411,7 +411,7 @@ async function start(root) {
     input = f.querySelector('input');
     f.addEventListener('submit', e => e.preventDefault());
   } else if (form) {
-    form.addEventListener('submit', e => { e.preventDefault(); run(0); });
+    form.addEventListener('submit', e => { e.preventDefault(); state.q = input.value; writeUrl(); run(0); });
   }
   input.value = state.q;
   const sortOptions = mode === 'talents' ? ['relevance', 'verified', 'availability'] : ['relevance', 'newest'];
@@ -481,7 +481,11 @@ async function start(root) {
   let statics = mode === 'talents' ? [...root.querySelectorAll('[data-search-static]')] : [];
   async function run(delay = 0) {
     const my = ++seq;
-    if (delay) { await new Promise(r => setTimeout(r, delay)); if (my !== seq) return; }
+    if (delay) {
+      await new Promise(r => setTimeout(r, delay));
+      if (my !== seq) return;
+      writeUrl();
+    }
     root.dataset.state = 'loading';
     try {
       await search(my);
@@ -556,7 +560,8 @@ async function start(root) {
   }
   more.addEventListener('click', () => { showMore().catch(err => fail(root, err)); });
 
-  input.addEventListener('input', () => { state.q = input.value; writeUrl(); run(120); });
+  // typing: the URL follows once the debounced search runs, not on every keystroke
+  input.addEventListener('input', () => { state.q = input.value; run(120); });
   input.addEventListener('keydown', e => {
     if (e.key === 'ArrowDown') { const a = list.querySelector('a'); if (a) { e.preventDefault(); a.focus(); } }
     else if (e.key === 'Escape' && input.value) { e.preventDefault(); input.value = ''; state.q = ''; writeUrl(); run(); }
