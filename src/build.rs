@@ -255,6 +255,12 @@ fn generate_inner(
                 }
             }
         };
+    // The search index is built before the pages are rendered, though it
+    // joins the output after them: its working set (every page's text,
+    // tokenised) is freed before the rendered site fills memory, which
+    // keeps the peak near the larger of the two rather than their sum.
+    let search_files = search::build(&site, &renderer.theme().strings);
+    stages.mark("search index");
     let pages_rendered = match cache.as_deref_mut() {
         Some(c) => {
             let pages = render::render_site_cached(&site, renderer, &mut c.render)?;
@@ -290,13 +296,7 @@ fn generate_inner(
     };
     stages.mark("feeds and sitemaps");
     add(files, "content files", &mut diags, &mut output);
-    add(
-        search::build(&site, &renderer.theme().strings),
-        "search index",
-        &mut diags,
-        &mut output,
-    );
-    stages.mark("search index");
+    add(search_files, "search index", &mut diags, &mut output);
     let theme_static: Vec<render::File> = renderer
         .theme()
         .statics
