@@ -297,7 +297,9 @@ mod tests {
             // let the live client keep up
             std::thread::sleep(Duration::from_millis(2));
         }
-        assert!(slowest < Duration::from_millis(500), "{slowest:?}");
+        // not a speed check: a broadcast that waited on the stuck client
+        // would sit out its hour-long write
+        assert!(slowest < Duration::from_secs(60), "{slowest:?}");
         // the stuck one was dropped once its queue filled; the live one stays
         assert_eq!(hub.clients(), 1);
         read_until(&rx2, "event: reload");
