@@ -123,6 +123,7 @@ pub struct BuildCache {
     pub load: content::LoadCache,
     pub markdown: crate::site::MarkdownCache,
     pub render: render::RenderCache,
+    pub search: search::SearchCache,
     /// (source, output, re-encode) → (stamp of the source, bytes).
     files: HashMap<(PathBuf, String, bool), (FileStamp, Vec<u8>)>,
 }
@@ -259,7 +260,11 @@ fn generate_inner(
     // joins the output after them: its working set (every page's text,
     // tokenised) is freed before the rendered site fills memory, which
     // keeps the peak near the larger of the two rather than their sum.
-    let search_files = search::build(&site, &renderer.theme().strings);
+    let search_files = search::build_cached(
+        &site,
+        &renderer.theme().strings,
+        cache.as_deref_mut().map(|c| &mut c.search),
+    );
     stages.mark("search index");
     let pages_rendered = match cache.as_deref_mut() {
         Some(c) => {

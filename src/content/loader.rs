@@ -203,43 +203,47 @@ fn load_inner(
     // Personal data in free text: errors in talents, warnings elsewhere
     // (found per file, so that reading a file stays a pure function of it).
     let mut warnings = Vec::new();
-    for r in results {
-        // a result the cache does not share is taken apart, not copied
-        match Arc::try_unwrap(r) {
-            Ok(FileResult::Ok {
-                parsed,
-                pii_errors,
-                pii_warnings,
-            }) => {
-                files.push(*parsed);
-                diags.extend(pii_errors);
-                warnings.extend(pii_warnings);
-            }
-            Ok(FileResult::Err {
-                diags: ds,
-                guessed_id,
-            }) => {
-                diags.extend(ds);
-                broken_talents.extend(guessed_id);
-            }
-            Err(shared) => match &*shared {
+    // A result the cache does not share is taken apart, not copied; shared
+    // ones (the dev server's unchanged files) are copied on both cores,
+    // since the gate takes its files by value.
+    let owned: Vec<FileResult> = results
+        .into_par_iter()
+        .map(|r| {
+            Arc::try_unwrap(r).unwrap_or_else(|shared| match &*shared {
                 FileResult::Ok {
                     parsed,
                     pii_errors,
                     pii_warnings,
-                } => {
-                    files.push((**parsed).clone());
-                    diags.extend(pii_errors.iter().cloned());
-                    warnings.extend(pii_warnings.iter().cloned());
-                }
-                FileResult::Err {
-                    diags: ds,
-                    guessed_id,
-                } => {
-                    diags.extend(ds.iter().cloned());
-                    broken_talents.extend(guessed_id.clone());
-                }
-            },
+                } => FileResult::Ok {
+                    parsed: parsed.clone(),
+                    pii_errors: pii_errors.clone(),
+                    pii_warnings: pii_warnings.clone(),
+                },
+                FileResult::Err { diags, guessed_id } => FileResult::Err {
+                    diags: diags.clone(),
+                    guessed_id: guessed_id.clone(),
+                },
+            })
+        })
+        .collect();
+    for r in owned {
+        match r {
+            FileResult::Ok {
+                parsed,
+                pii_errors,
+                pii_warnings,
+            } => {
+                files.push(*parsed);
+                diags.extend(pii_errors);
+                warnings.extend(pii_warnings);
+            }
+            FileResult::Err {
+                diags: ds,
+                guessed_id,
+            } => {
+                diags.extend(ds);
+                broken_talents.extend(guessed_id);
+            }
         }
     }
 

@@ -77,9 +77,13 @@ impl<'a> DocText<'a> {
 /// that place it in a shard and in a map (computed here, in parallel).
 /// Nothing is deduplicated per document: the merge adds up repeats, and
 /// bigrams are derived later from the distinct phrases.
-#[derive(Default)]
-struct Analysed<'a> {
-    texts: Vec<Cow<'a, str>>,
+///
+/// It owns its text and depends on nothing but the document's fields, so
+/// the dev server keeps it between builds for documents that did not
+/// change (tokenising is most of the index's cost).
+#[derive(Debug, Default)]
+pub struct Analysed {
+    texts: Vec<Box<str>>,
     words: Vec<Entry>,
     phrases: Vec<Entry>,
 }
@@ -97,7 +101,7 @@ struct Entry {
     weight: u32,
 }
 
-impl Analysed<'_> {
+impl Analysed {
     fn text(&self, e: &Entry) -> Hashed<'_> {
         Hashed {
             hash: e.hash,
@@ -143,12 +147,12 @@ fn unpack(k: u64) -> String {
 }
 
 /// Tokenises a document.
-fn analyse<'a>(doc: &'a DocText<'_>) -> Analysed<'a> {
+pub fn analyse(doc: &DocText<'_>) -> Analysed {
     let mut a = Analysed {
         texts: doc
             .fields
             .iter()
-            .map(|(t, _)| tokenize::normalize(t))
+            .map(|(t, _)| tokenize::normalize(t).into_owned().into_boxed_str())
             .collect(),
         ..Analysed::default()
     };
@@ -228,12 +232,12 @@ fn shard_count(total: usize, target: usize, max: u32) -> u32 {
 /// buckets, in document order. Buckets are filled by a few parallel tasks,
 /// each scanning all documents for its own range of buckets, so no locks
 /// and no global sort are needed and postings come out sorted by document.
-fn scatter<'a, 'b, E: Sync + 'a, O: Send>(
-    analysed: &'a [Analysed<'b>],
+fn scatter<'a, E: Sync + 'a, O: Send>(
+    analysed: &[&'a Analysed],
     n: u32,
-    entries: impl Fn(&'a Analysed<'b>) -> &'a [E] + Sync,
+    entries: impl Fn(&'a Analysed) -> &'a [E] + Sync,
     hash: impl Fn(&E) -> u32 + Sync,
-    make: impl Fn(u32, &'a Analysed<'b>, &'a E) -> O + Sync,
+    make: impl Fn(u32, &'a Analysed, &'a E) -> O + Sync,
 ) -> Vec<Vec<O>> {
     let n = n.max(1) as usize;
     let tasks = rayon::current_num_threads().clamp(1, n);
@@ -318,11 +322,16 @@ type Occurrences = Vec<(u32, Vec<u32>)>;
 /// Builds the encoded index of `docs` (document id = position).
 pub fn build(docs: &[DocText<'_>], targets: Targets) -> Encoded {
     let analysed: Vec<Analysed> = docs.par_iter().map(analyse).collect();
+    let refs: Vec<&Analysed> = analysed.iter().collect();
+    build_from(&refs, targets)
+}
 
+/// [`build`] from documents already [`analyse`]d (document id = position).
+pub fn build_from(analysed: &[&Analysed], targets: Targets) -> Encoded {
     // phrases: deduplicated across documents, ids in text order
     let groups = (rayon::current_num_threads() * 4) as u32;
     let by_group: Vec<Vec<(u32, Hashed<'_>, u32)>> = scatter(
-        &analysed,
+        analysed,
         groups,
         |a| &a.phrases,
         |e| e.shard,
@@ -369,7 +378,7 @@ pub fn build(docs: &[DocText<'_>], targets: Targets) -> Encoded {
     // bigram postings, derived from the phrases that contain each bigram: a
     // document's weight for a bigram is the sum over its phrases of phrase
     // weight × occurrences of the bigram in the phrase
-    let n_docs = docs.len();
+    let n_docs = analysed.len();
     let bigram_postings: Vec<Postings> = bigram_occ
         .par_iter()
         .map_init(
@@ -417,7 +426,7 @@ pub fn build(docs: &[DocText<'_>], targets: Targets) -> Encoded {
         cjk_shards[tokenize::shard_of(&key, n_terms) as usize].push((key, p, false));
     }
     let word_shards: Vec<Vec<(u32, Hashed<'_>, u32)>> = scatter(
-        &analysed,
+        analysed,
         n_terms,
         |a| &a.words,
         |e| e.shard,

@@ -39,8 +39,9 @@ pub mod facets;
 pub mod index;
 pub mod tokenize;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -69,14 +70,52 @@ pub fn index_dir(prefix: &str) -> String {
 
 /// Builds the search index of every language.
 pub fn build(site: &Site, strings: &BTreeMap<String, Strings>) -> Vec<File> {
+    build_cached(site, strings, None)
+}
+
+/// What the dev server keeps between builds so that a small change does
+/// not redo the whole index: each document's tokens, by a hash of its
+/// text, and each compressed file, by a hash of its raw bytes. Both are
+/// pure functions of their key, so a build with the cache writes exactly
+/// the bytes of a build without one. Entries not used by the latest build
+/// are dropped.
+#[derive(Debug, Default)]
+pub struct SearchCache {
+    analysed: HashMap<u128, Arc<index::Analysed>>,
+    compressed: HashMap<u128, Arc<Vec<u8>>>,
+}
+
+/// [`build`], reusing and refreshing what `cache` holds.
+pub fn build_cached(
+    site: &Site,
+    strings: &BTreeMap<String, Strings>,
+    cache: Option<&mut SearchCache>,
+) -> Vec<File> {
     let urls = Urls::new(&site.config.base_url);
     let empty = Strings::new();
     let mut out = Vec::new();
+    let mut next = SearchCache::default();
     for lang in &site.languages {
         let s = strings.get(&lang.code).unwrap_or(&empty);
-        out.extend(build_language(site, lang, s, &urls));
+        let old = cache.as_deref();
+        let keep = cache.is_some().then_some(&mut next);
+        out.extend(build_language(site, lang, s, &urls, old, keep));
+    }
+    if let Some(c) = cache {
+        *c = next;
     }
     out
+}
+
+/// The cache key of a document's fields: their text and weights.
+fn doc_key(d: &DocText<'_>) -> u128 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for (text, w) in &d.fields {
+        h.update(&(text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
+        h.update(&w.to_le_bytes());
+    }
+    h.digest128()
 }
 
 /// The documents of a language, in index order.
@@ -309,7 +348,14 @@ struct Manifest<'a> {
     ui: BTreeMap<String, String>,
 }
 
-fn build_language(site: &Site, lang: &Language, strings: &Strings, urls: &Urls) -> Vec<File> {
+fn build_language(
+    site: &Site,
+    lang: &Language,
+    strings: &Strings,
+    urls: &Urls,
+    old: Option<&SearchCache>,
+    next: Option<&mut SearchCache>,
+) -> Vec<File> {
     let vb = ViewBuilder {
         site,
         lang: &lang.code,
@@ -322,11 +368,28 @@ fn build_language(site: &Site, lang: &Language, strings: &Strings, urls: &Urls) 
 
     // the index, the facet columns and the metadata are independent: build them
     // side by side, so one's sequential steps fill the other's idle threads
-    let (enc, ((facets_all, facets_talent), metas)) = rayon::join(
+    let ((enc, analysed), ((facets_all, facets_talent), metas)) = rayon::join(
         || {
             let texts: Vec<DocText<'_>> =
                 pages.par_iter().map(|p| doc_text(site, &vb, p)).collect();
-            index::build(&texts, index::Targets::default())
+            match old {
+                None => (index::build(&texts, index::Targets::default()), Vec::new()),
+                Some(c) => {
+                    let analysed: Vec<(u128, Arc<index::Analysed>)> = texts
+                        .par_iter()
+                        .map(|t| {
+                            let k = doc_key(t);
+                            let a = c.analysed.get(&k).cloned();
+                            (k, a.unwrap_or_else(|| Arc::new(index::analyse(t))))
+                        })
+                        .collect();
+                    let refs: Vec<&index::Analysed> = analysed.iter().map(|(_, a)| &**a).collect();
+                    (
+                        index::build_from(&refs, index::Targets::default()),
+                        analysed,
+                    )
+                }
+            }
         },
         || {
             rayon::join(
@@ -363,13 +426,25 @@ fn build_language(site: &Site, lang: &Language, strings: &Strings, urls: &Urls) 
     }
     raw.push(("f/all.bin".to_string(), facets_all));
     raw.push(("f/talent.bin".to_string(), facets_talent));
-    let files: Vec<(String, Vec<u8>)> = raw
+    let files: Vec<(String, Arc<Vec<u8>>, u128)> = raw
         .into_par_iter()
-        .map(|(name, b)| (name, compress(&b)))
+        .map(|(name, b)| match old {
+            None => (name, Arc::new(compress(&b)), 0),
+            Some(c) => {
+                let k = xxhash_rust::xxh3::xxh3_128(&b);
+                let z = c.compressed.get(&k).cloned();
+                (name, z.unwrap_or_else(|| Arc::new(compress(&b))), k)
+            }
+        })
         .collect();
+    if let Some(next) = next {
+        next.analysed.extend(analysed);
+        next.compressed
+            .extend(files.iter().map(|(_, z, k)| (*k, z.clone())));
+    }
 
     let mut h = xxhash_rust::xxh3::Xxh3::new();
-    for (name, b) in &files {
+    for (name, b, _) in &files {
         h.update(name.as_bytes());
         h.update(b);
     }
@@ -397,7 +472,10 @@ fn build_language(site: &Site, lang: &Language, strings: &Strings, urls: &Urls) 
     let dir = index_dir(&lang.prefix);
     let mut out: Vec<File> = files
         .into_iter()
-        .map(|(name, b)| (format!("{dir}{name}"), b))
+        .map(|(name, b, _)| {
+            let b = Arc::try_unwrap(b).unwrap_or_else(|shared| (*shared).clone());
+            (format!("{dir}{name}"), b)
+        })
         .collect();
     out.push((
         format!("{dir}manifest.json"),
