@@ -7,7 +7,10 @@ and skills; the same corpus in Hugo's format), then measures, over --runs
 runs each and reporting medians:
 
   clean     tsunagi build into an empty output folder
-  rebuild   tsunagi build again with nothing changed (must write no file)
+  rebuild   tsunagi build again with nothing changed (must write no file;
+            tsunagi finds its inputs unchanged and stops early)
+  touched   tsunagi build after touching one content file: the full
+            pipeline runs, and must write no file
   check     tsunagi check (everything but writing)
   serve     tsunagi serve start-up: until the first page is served (when the
             binary has `serve`)
@@ -150,21 +153,30 @@ def main():
         settle(outs + houts)
         out = outs[-1]
         r = {"pages": n}
-        clean, rebuild, check = [], [], []
+        clean, rebuild, touched, check = [], [], [], []
+        some_file = next((site / "content" / "stories").glob("*.md"))
         for out in outs:
             clean.append(timed([binary, "build", "--root", site, "--output", out, "--today", TODAY]))
+            # a rebuild trusts only inputs older than the last build by 2 s
+            time.sleep(2.5)
             rebuild.append(timed([binary, "build", "--root", site, "--output", out, "--today", TODAY]))
+            some_file.touch()
+            touched.append(timed([binary, "build", "--root", site, "--output", out, "--today", TODAY]))
             check.append(timed([binary, "check", "--root", site, "--today", TODAY, "-q"]))
         files, size = tree_stats(out)
-        last = rebuild[-1][3]
-        if " 0 written," not in last:
-            sys.exit(f"a rebuild without changes wrote files:\n{last}")
+        for run in rebuild:
+            if "up to date" not in run[3]:
+                sys.exit(f"a rebuild without changes did not find the output up to date:\n{run[3]}")
+        for run in touched:
+            if " 0 written," not in run[3]:
+                sys.exit(f"a rebuild after a touch wrote files:\n{run[3]}")
         built = [l for l in clean[-1][3].splitlines() if l.startswith("built ")]
         rendered = int(built[-1].split()[1]) if built else files
         r.update({
             "clean_wall": med([c[0] for c in clean]), "clean_cpu": med([c[1] for c in clean]),
             "clean_rss_mb": med([c[2] for c in clean]),
             "rebuild_wall": med([c[0] for c in rebuild]), "rebuild_rss_mb": med([c[2] for c in rebuild]),
+            "touched_wall": med([c[0] for c in touched]),
             "check_wall": med([c[0] for c in check]),
             "files": files, "output_mb": size / 1e6, "pages_rendered": rendered,
         })
@@ -184,7 +196,8 @@ def main():
         results.append(r)
         print(f"\n{n} pages ({rendered} HTML pages rendered, {files} files, {r['output_mb']:.0f} MB)")
         print(f"  tsunagi clean build   {r['clean_wall']:6.2f} s wall  {r['clean_cpu']:6.2f} s CPU  {r['clean_rss_mb']:7.0f} MB peak  {r['pages_per_s']:7.0f} pages/s")
-        print(f"  tsunagi no-op rebuild {r['rebuild_wall']:6.2f} s wall  ({r['rebuild_wall'] / r['clean_wall']:.2f}× clean, 0 files written)")
+        print(f"  tsunagi no-op rebuild {r['rebuild_wall']:6.2f} s wall  ({r['rebuild_wall'] / r['clean_wall']:.2f}× clean, 0 files written: inputs unchanged)")
+        print(f"  tsunagi touched build {r['touched_wall']:6.2f} s wall  ({r['touched_wall'] / r['clean_wall']:.2f}× clean, 0 files written: full pipeline)")
         print(f"  tsunagi check         {r['check_wall']:6.2f} s wall")
         if serve and r.get("serve_first_page"):
             print(f"  tsunagi serve         {r['serve_first_page']:6.2f} s to the first page ({r['serve_first_page'] / r['clean_wall']:.2f}× clean build)")

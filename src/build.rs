@@ -13,7 +13,7 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::output::{self, Output, WriteStats};
 use crate::render::{self, Renderer, theme::Theme};
 use crate::site::Site;
-use crate::{assets, feeds, search};
+use crate::{assets, feeds, inputs, search};
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -81,9 +81,29 @@ pub struct Built {
 /// What `build` did.
 #[derive(Debug, Clone)]
 pub struct BuildReport {
-    pub built: Built,
+    /// The site generated, or `None` when nothing had changed since the
+    /// build that wrote the output folder (see [`crate::inputs`]): the
+    /// folder is already what a build would write, so nothing was generated.
+    pub built: Option<Built>,
+    /// What the build found: from `built`, or as the previous build recorded it.
+    pub summary: BuildSummary,
     pub written: WriteStats,
     pub output_dir: PathBuf,
+    pub elapsed: Duration,
+    /// Time per stage, in order (`tsunagi build --timings`).
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// What a build reports to the person running it.
+#[derive(Debug, Clone)]
+pub struct BuildSummary {
+    /// HTML pages rendered.
+    pub pages: usize,
+    /// Files in the output.
+    pub files: usize,
+    /// The privacy summary line.
+    pub privacy: String,
+    pub warnings: Vec<Diagnostic>,
 }
 
 fn load_config(opts: &BuildOptions) -> Result<Config> {
@@ -444,19 +464,85 @@ fn check_links(site: &Site, output: &Output) -> Vec<Diagnostic> {
 }
 
 /// Generates and writes the site.
+///
+/// When no input changed since the build that wrote the output folder
+/// (same files with the same stamps, same settings, same binary; see
+/// [`crate::inputs`]) and every file it wrote is still there, the folder is
+/// already what this build would write: nothing is generated or written,
+/// and the report repeats what that build found.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let start = Instant::now();
     let dir = opts.output_dir();
     // refuse a bad output folder before spending time on the build
     output::check_output_dir(&opts.root, &dir, opts.force)?;
+    let inputs = fingerprint(opts, &dir)?;
+    let checked = start.elapsed();
+    if let (Some(now), Some((last, files))) = (&inputs, output::last_build(&dir))
+        && inputs::still_current(&last.inputs, last.taken, now)
+    {
+        {
+            return Ok(BuildReport {
+                built: None,
+                summary: BuildSummary {
+                    pages: last.pages,
+                    files,
+                    privacy: last.privacy,
+                    warnings: last.warnings,
+                },
+                written: WriteStats {
+                    unchanged: files,
+                    ..WriteStats::default()
+                },
+                output_dir: dir,
+                elapsed: start.elapsed(),
+                stages: vec![("compare inputs with the last build", start.elapsed())],
+            });
+        }
+    }
     let mut built = generate(opts)?;
+    built
+        .stages
+        .insert(0, ("compare inputs with the last build", checked));
+    let summary = BuildSummary {
+        pages: built.pages_rendered,
+        files: built.output.files.len(),
+        privacy: built.privacy.summary(),
+        warnings: built.warnings.clone(),
+    };
+    let last = inputs.map(|f| output::LastBuild {
+        inputs: f.hash,
+        taken: f.taken,
+        pages: summary.pages,
+        privacy: summary.privacy.clone(),
+        warnings: summary.warnings.clone(),
+    });
     let before = Instant::now();
-    let written = output::write(&opts.root, &dir, &built.output, opts.force)?;
+    let written = output::write(&opts.root, &dir, &built.output, opts.force, last)?;
     built.stages.push(("write changed files", before.elapsed()));
     Ok(BuildReport {
-        built,
+        summary,
         written,
         output_dir: dir,
+        elapsed: start.elapsed(),
+        stages: built.stages.clone(),
+        built: Some(built),
     })
+}
+
+/// The fingerprint of what a build with `opts` reads (`None`: build in full).
+fn fingerprint(opts: &BuildOptions, dir: &Path) -> Result<Option<inputs::Fingerprint>> {
+    let config = load_config(opts)?;
+    let today = opts
+        .today
+        .unwrap_or_else(|| today_in(config.offset_seconds()));
+    let settings = format!(
+        "base_url={:?}\0drafts={}\0audience={:?}\0today={today}\0output={}",
+        config.base_url,
+        opts.drafts,
+        opts.audience,
+        dir.display()
+    );
+    Ok(inputs::fingerprint(&opts.root, dir, &settings))
 }
 
 /// Generates the site and writes nothing.

@@ -10,10 +10,13 @@
 //! output folder) are other [`Error`] variants; each names its path.
 
 use std::fmt;
+
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The build continues and reports it.
     Warning,
@@ -22,7 +25,7 @@ pub enum Severity {
 }
 
 /// One problem in one file of the site.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,

@@ -27,6 +27,8 @@
 //!   from the same gated model, so it can hold only what pages publish.
 //! * [`output`] holds the finished site in memory and writes only what
 //!   changed; [`serve`] serves the same in-memory output with live reload.
+//! * [`inputs`] fingerprints what a build reads, so that `tsunagi build` on
+//!   an unchanged site finds its output folder current and stops early.
 //!
 //! The library never prints; it returns reports and errors, and the binary
 //! decides what to show.
@@ -36,6 +38,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod feeds;
+pub mod inputs;
 pub mod markdown;
 pub mod output;
 pub mod render;
@@ -49,7 +52,7 @@ pub mod yaml;
 mod build;
 
 pub use build::{
-    BuildCache, BuildOptions, BuildReport, Built, build, check, generate, generate_cached,
-    generate_with, today_in,
+    BuildCache, BuildOptions, BuildReport, BuildSummary, Built, build, check, generate,
+    generate_cached, generate_with, today_in,
 };
 pub use error::{Diagnostic, Diagnostics, Error, Result, Severity};

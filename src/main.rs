@@ -52,24 +52,34 @@ fn run(cli: Cli) -> Result<(), Error> {
             o.force = force;
             let report = tsunagi::build(&o)?;
             if timings {
-                for (stage, d) in &report.built.stages {
+                for (stage, d) in &report.stages {
                     eprintln!("{:>8.1} ms  {stage}", d.as_secs_f64() * 1000.0);
                 }
             }
-            print_warnings(&report.built.warnings, quiet);
+            let s = &report.summary;
+            print_warnings(&s.warnings, quiet);
             if !quiet {
-                let b = &report.built;
-                eprintln!("{}", b.privacy.summary());
-                eprintln!(
-                    "built {} pages ({} files, {} written, {} unchanged, {} removed) into {} in {:.2} s",
-                    b.pages_rendered,
-                    b.output.files.len(),
-                    report.written.written,
-                    report.written.unchanged,
-                    report.written.deleted,
-                    report.output_dir.display(),
-                    b.elapsed.as_secs_f64()
-                );
+                eprintln!("{}", s.privacy);
+                if report.built.is_none() {
+                    eprintln!(
+                        "up to date: nothing changed since the last build of {} ({} pages, {} files) [{:.2} s]",
+                        report.output_dir.display(),
+                        s.pages,
+                        s.files,
+                        report.elapsed.as_secs_f64()
+                    );
+                } else {
+                    eprintln!(
+                        "built {} pages ({} files, {} written, {} unchanged, {} removed) into {} in {:.2} s",
+                        s.pages,
+                        s.files,
+                        report.written.written,
+                        report.written.unchanged,
+                        report.written.deleted,
+                        report.output_dir.display(),
+                        report.elapsed.as_secs_f64()
+                    );
+                }
             }
         }
         Command::Check { site, privacy } => {

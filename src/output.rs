@@ -74,6 +74,47 @@ struct Manifest {
     generator: String,
     /// path → [size, xxh3 hash]
     files: BTreeMap<String, (u64, u64)>,
+    /// What the build that wrote this folder read and reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last: Option<LastBuild>,
+}
+
+/// The build that wrote an output folder: the fingerprint of its inputs
+/// (see [`crate::inputs`]) and what it reported, so that a build of the same
+/// inputs can report the same without redoing the work.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastBuild {
+    /// [`crate::inputs::Fingerprint::hash`].
+    pub inputs: String,
+    /// [`crate::inputs::Fingerprint::taken`], in ns since the epoch.
+    pub taken: i128,
+    /// HTML pages rendered.
+    pub pages: usize,
+    /// The privacy summary line (`11 talents published, 3 withheld (…)`).
+    pub privacy: String,
+    /// The build's warnings.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// The last build of `dir`, if its marker records one and every file it
+/// wrote is still there at its size (a file deleted or truncated by hand
+/// means the folder needs a real build). The count of files is returned too.
+pub fn last_build(dir: &Path) -> Option<(LastBuild, usize)> {
+    let bytes = std::fs::read(dir.join(MARKER)).ok()?;
+    let m: Manifest = serde_json::from_slice(&bytes).ok()?;
+    if m.generator != generator() {
+        return None;
+    }
+    let last = m.last?;
+    let intact = m.files.par_iter().all(|(path, (size, _))| {
+        !path.contains("..")
+            && std::fs::metadata(dir.join(path)).is_ok_and(|x| x.is_file() && x.len() == *size)
+    });
+    intact.then_some((last, m.files.len()))
+}
+
+fn generator() -> String {
+    format!("tsunagi {}", env!("CARGO_PKG_VERSION"))
 }
 
 /// What a write did.
@@ -166,7 +207,14 @@ fn hash(bytes: &[u8]) -> u64 {
 }
 
 /// Writes `output` into `dir`: changed files only, stale files removed.
-pub fn write(root: &Path, dir: &Path, output: &Output, force: bool) -> Result<WriteStats> {
+/// `last` describes the build, for [`last_build`].
+pub fn write(
+    root: &Path,
+    dir: &Path,
+    output: &Output,
+    force: bool,
+    last: Option<LastBuild>,
+) -> Result<WriteStats> {
     check_output_dir(root, dir, force)?;
     std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
     let marker = dir.join(MARKER);
@@ -253,7 +301,8 @@ pub fn write(root: &Path, dir: &Path, output: &Output, force: bool) -> Result<Wr
         let _ = std::fs::remove_dir(d);
     }
     let manifest = Manifest {
-        generator: format!("tsunagi {}", env!("CARGO_PKG_VERSION")),
+        generator: generator(),
+        last,
         files: entries
             .iter()
             .map(|(p, b, h)| ((*p).clone(), (b.len() as u64, *h)))

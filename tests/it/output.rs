@@ -62,6 +62,85 @@ fn a_rebuild_without_changes_writes_nothing() {
     assert!(msg.contains(" 0 removed"), "{msg}");
 }
 
+/// The early stop of `tsunagi build` on an unchanged site, and everything
+/// that must defeat it.
+#[test]
+fn an_unchanged_site_is_found_up_to_date_and_any_change_builds() {
+    let site = base();
+    // inputs written just now are "racy" (see src/inputs.rs): a build only
+    // trusts a fingerprint whose files are older than its start by 2 s
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let first = text(&site.build(TODAY, &[]));
+    assert!(first.contains("built "), "{first}");
+    let tree = read_tree(&site.public());
+
+    let again = text(&site.build(TODAY, &[]));
+    assert!(again.contains("up to date"), "{again}");
+    // it reports what the build reported: privacy line and warnings
+    let privacy = |s: &str| {
+        s.lines()
+            .find(|l| l.contains(" published, "))
+            .map(str::to_string)
+    };
+    assert!(privacy(&first).is_some(), "{first}");
+    assert_eq!(privacy(&again), privacy(&first));
+    assert_eq!(
+        first.matches("warning:").count(),
+        again.matches("warning:").count(),
+        "{first}\n---\n{again}"
+    );
+    assert_eq!(read_tree(&site.public()), tree);
+
+    // other settings: a real build
+    for extra in [
+        &["--drafts"][..],
+        &["--base-url", "https://example.org/preview/"],
+        &["--audience", "companies"],
+    ] {
+        let out = text(&site.build(TODAY, extra));
+        assert!(out.contains("built "), "{extra:?}: {out}");
+    }
+    let other_day = text(&site.build("2026-06-02", &[]));
+    assert!(other_day.contains("built "), "{other_day}");
+    let back = text(&site.build(TODAY, &[]));
+    assert!(back.contains("built "), "{back}");
+    assert_eq!(read_tree(&site.public()), tree);
+
+    // an output file deleted by hand: a real build puts it back
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    site.build(TODAY, &[]);
+    assert!(text(&site.build(TODAY, &[])).contains("up to date"));
+    let about = site.public().join("about/index.html");
+    std::fs::remove_file(&about).expect("remove");
+    let out = text(&site.build(TODAY, &[]));
+    assert!(out.contains(" 1 written,"), "{out}");
+    assert!(about.is_file());
+
+    // a content edit, even one that keeps the size and the modification
+    // time, is seen (the status-change time moves)
+    let path = site.path().join("content/about.md");
+    let before = std::fs::metadata(&path).expect("about.md");
+    let old = site.read("content/about.md");
+    let edited = old.replacen("this site", "that site", 1);
+    assert_ne!(old, edited, "the fixture has text to change");
+    assert_eq!(old.len(), edited.len());
+    site.write("content/about.md", &edited);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.set_modified(before.modified().expect("mtime")))
+        .expect("set mtime");
+    let out = text(&site.build(TODAY, &[]));
+    assert!(out.contains("built ") && out.contains(" written,"), "{out}");
+    assert!(
+        String::from_utf8_lossy(&std::fs::read(&about).expect("about")).contains("About that site"),
+        "the edit is in the output"
+    );
+    // right after that edit the inputs are racy: still a real build
+    let racy = text(&site.build(TODAY, &[]));
+    assert!(racy.contains("built "), "{racy}");
+}
+
 #[test]
 fn a_file_changed_by_hand_is_rewritten() {
     let site = base();
