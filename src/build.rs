@@ -130,7 +130,7 @@ pub fn generate_with(
     renderer: &Renderer,
     start: Instant,
 ) -> Result<Built> {
-    generate_inner(opts, config, renderer, start, None)
+    generate_inner(opts, config, renderer, start, None, SearchFiles::Build)
 }
 
 /// What the dev server keeps between builds of one site so that a build
@@ -175,7 +175,76 @@ pub fn generate_cached(
     start: Instant,
     cache: &mut BuildCache,
 ) -> Result<Built> {
-    generate_inner(opts, config, renderer, start, Some(cache))
+    generate_inner(
+        opts,
+        config,
+        renderer,
+        start,
+        Some(cache),
+        SearchFiles::Build,
+    )
+}
+
+/// [`generate_cached`], except that the search index is not built: the
+/// output carries the index files of `previous` (the last good output) as
+/// they were. The dev server publishes the pages of such a build at once
+/// and then calls [`finish_search`], so an edit reaches the browser before
+/// the index, which only the search page and the talent directory read, is
+/// rebuilt.
+pub fn generate_cached_without_search(
+    opts: &BuildOptions,
+    config: Arc<Config>,
+    renderer: &Renderer,
+    start: Instant,
+    cache: &mut BuildCache,
+    previous: &Output,
+) -> Result<Built> {
+    generate_inner(
+        opts,
+        config,
+        renderer,
+        start,
+        Some(cache),
+        SearchFiles::Previous(previous),
+    )
+}
+
+/// Replaces the search index files of `built` (made by
+/// [`generate_cached_without_search`]) with its own site's index: the output
+/// is then exactly that of [`generate_cached`].
+pub fn finish_search(built: &mut Built, renderer: &Renderer, cache: &mut BuildCache) {
+    let start = Instant::now();
+    let fresh = search::build_cached(
+        &built.site,
+        &renderer.theme().strings,
+        Some(&mut cache.search),
+    );
+    let dirs = search_dirs(&built.site);
+    built
+        .output
+        .files
+        .retain(|path, _| !dirs.iter().any(|d| path.starts_with(d.as_str())));
+    for (path, bytes) in fresh {
+        built.output.insert(path, bytes);
+    }
+    built
+        .stages
+        .push(("search index (after the pages)", start.elapsed()));
+    built.elapsed += start.elapsed();
+}
+
+/// Where the search index of each language lives.
+fn search_dirs(site: &Site) -> Vec<String> {
+    site.languages
+        .iter()
+        .map(|l| search::index_dir(&l.prefix))
+        .collect()
+}
+
+/// Whether a build makes its search index or reuses a previous one's.
+enum SearchFiles<'a> {
+    Build,
+    Previous(&'a Output),
 }
 
 /// Content files (bundle files, re-encoded images) in the order
@@ -244,6 +313,7 @@ fn generate_inner(
     renderer: &Renderer,
     start: Instant,
     mut cache: Option<&mut BuildCache>,
+    search_files: SearchFiles<'_>,
 ) -> Result<Built> {
     let today = opts
         .today
@@ -280,11 +350,25 @@ fn generate_inner(
     // joins the output after them: its working set (every page's text,
     // tokenised) is freed before the rendered site fills memory, which
     // keeps the peak near the larger of the two rather than their sum.
-    let search_files = search::build_cached(
-        &site,
-        &renderer.theme().strings,
-        cache.as_deref_mut().map(|c| &mut c.search),
-    );
+    let search_files: Vec<(String, Arc<[u8]>)> = match search_files {
+        SearchFiles::Build => search::build_cached(
+            &site,
+            &renderer.theme().strings,
+            cache.as_deref_mut().map(|c| &mut c.search),
+        )
+        .into_iter()
+        .map(|(path, bytes)| (path, bytes.into()))
+        .collect(),
+        SearchFiles::Previous(previous) => {
+            let dirs = search_dirs(&site);
+            previous
+                .files
+                .iter()
+                .filter(|(path, _)| dirs.iter().any(|d| path.starts_with(d.as_str())))
+                .map(|(path, bytes)| (path.clone(), bytes.clone()))
+                .collect()
+        }
+    };
     stages.mark("search index");
     let pages_rendered = match cache.as_deref_mut() {
         Some(c) => {
@@ -321,7 +405,11 @@ fn generate_inner(
     };
     stages.mark("feeds and sitemaps");
     add(files, "content files", &mut diags, &mut output);
-    add(search_files, "search index", &mut diags, &mut output);
+    for (path, bytes) in search_files {
+        if !output.insert_shared(path.clone(), bytes) {
+            diags.push(output::collision(&path, "search index"));
+        }
+    }
     let theme_static: Vec<render::File> = renderer
         .theme()
         .statics

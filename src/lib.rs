@@ -52,7 +52,7 @@ pub mod yaml;
 mod build;
 
 pub use build::{
-    BuildCache, BuildOptions, BuildReport, BuildSummary, Built, build, check, generate,
-    generate_cached, generate_with, today_in,
+    BuildCache, BuildOptions, BuildReport, BuildSummary, Built, build, check, finish_search,
+    generate, generate_cached, generate_cached_without_search, generate_with, today_in,
 };
 pub use error::{Diagnostic, Diagnostics, Error, Result, Severity};

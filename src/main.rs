@@ -168,6 +168,7 @@ fn print_serve_event(ev: ServeEvent, quiet: bool, open: bool, timings: bool) {
         }
         ServeEvent::Built {
             first,
+            search_index,
             elapsed,
             files,
             changed,
@@ -187,6 +188,11 @@ fn print_serve_event(ev: ServeEvent, quiet: bool, open: bool, timings: bool) {
             if first {
                 eprintln!(
                     "built {files} files in {:.0} ms",
+                    elapsed.as_secs_f64() * 1000.0
+                );
+            } else if search_index {
+                eprintln!(
+                    "search index updated in {:.0} ms: {changed} files changed",
                     elapsed.as_secs_f64() * 1000.0
                 );
             } else {

@@ -46,6 +46,8 @@ pub enum Message {
     Reload { paths: Vec<String> },
     /// Only these stylesheets changed: swap them without reloading.
     Css { paths: Vec<String> },
+    /// Only search index files changed: pages that read the index reload.
+    Index { paths: Vec<String> },
     /// The last build failed: show these problems over the page.
     Error { diagnostics: Vec<OverlayDiagnostic> },
     /// The site builds again: remove the overlay.
@@ -66,6 +68,7 @@ impl Message {
         let (name, data) = match self {
             Message::Reload { paths } => ("reload", serde_json::to_string(&Paths { paths })),
             Message::Css { paths } => ("css", serde_json::to_string(&Paths { paths })),
+            Message::Index { paths } => ("index", serde_json::to_string(&Paths { paths })),
             Message::Error { diagnostics } => {
                 ("error", serde_json::to_string(&Diags { diagnostics }))
             }
@@ -89,6 +92,9 @@ struct State {
     /// Sent to every new client after `hello`: the current error or `ok`.
     status: Arc<str>,
     build: u64,
+    /// The last build that changed more than the search index: a page
+    /// served since then is current unless it reads the index.
+    pages_build: u64,
 }
 
 /// The clients of one server.
@@ -107,6 +113,7 @@ impl Hub {
                 clients: Vec::new(),
                 status: Message::Ok.to_sse().into(),
                 build: 0,
+                pages_build: 0,
             })),
         }
     }
@@ -121,9 +128,9 @@ impl Hub {
         self.lock().clients.len()
     }
 
-    fn hello(&self, build: u64) -> String {
+    fn hello(&self, build: u64, pages: u64) -> String {
         format!(
-            "retry: 500\nevent: hello\ndata: {{\"session\":{},\"build\":{build}}}\n\n",
+            "retry: 500\nevent: hello\ndata: {{\"session\":{},\"build\":{build},\"pages\":{pages}}}\n\n",
             serde_json::to_string(&*self.session).unwrap_or_else(|_| "\"\"".into())
         )
     }
@@ -135,7 +142,7 @@ impl Hub {
         let first = {
             let mut st = self.lock();
             st.clients.push(tx);
-            format!("{}{}", self.hello(st.build), st.status)
+            format!("{}{}", self.hello(st.build, st.pages_build), st.status)
         };
         let spawned = std::thread::Builder::new()
             .name("tsunagi-sse".into())
@@ -160,6 +167,9 @@ impl Hub {
         let text: Arc<str> = msg.to_sse().into();
         let mut st = self.lock();
         st.build = build;
+        if !matches!(msg, Message::Index { .. }) {
+            st.pages_build = build;
+        }
         if matches!(msg, Message::Error { .. } | Message::Ok) {
             st.status = text.clone();
         }
@@ -274,8 +284,19 @@ mod tests {
             stuck: false,
         }));
         let got = read_until(&rx3, "event: error");
-        assert!(got.contains("\"build\":2"), "{got}");
+        assert!(got.contains("\"build\":2,\"pages\":2"), "{got}");
         assert!(got.contains("oops"));
+        // a build that changed only the search index: pages opened before it
+        // are still current unless they read the index
+        hub.broadcast(&Message::Index { paths: vec![] }, 3);
+        read_until(&rx3, "event: index");
+        let (tx4, rx4) = channel();
+        hub.add(Box::new(Probe {
+            tx: tx4,
+            stuck: false,
+        }));
+        let got = read_until(&rx4, "event: hello");
+        assert!(got.contains("\"build\":3,\"pages\":2"), "{got}");
     }
 
     #[test]

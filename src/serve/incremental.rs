@@ -14,12 +14,20 @@
 //! Then the normal pipeline runs with the caches ([`crate::generate_cached`]),
 //! so the consent gate, the model, link checks and the output assembly run
 //! as in `tsunagi build` and an incremental build equals a full one.
+//!
+//! The search index is the slowest part of a small rebuild (it covers every
+//! page) and only the search page and the talent directory read it, so the
+//! server publishes a rebuild in two steps: [`Session::rebuild_pages`]
+//! (everything but the index, which stays as it was) and then
+//! [`Session::finish_search`]; after both, the output equals a full build.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::watch::{ChangeKind, Changes};
-use crate::build::{BuildCache, BuildOptions, Built, generate_cached};
+use crate::build::{
+    BuildCache, BuildOptions, Built, generate_cached, generate_cached_without_search,
+};
 use crate::config::Config;
 use crate::error::{Diagnostic, Error};
 use crate::output::Output;
@@ -57,6 +65,8 @@ pub struct Session {
     renderer: Option<Renderer>,
     cache: BuildCache,
     good: Option<Built>,
+    /// The last good build still carries the previous build's search index.
+    search_pending: bool,
 }
 
 impl Session {
@@ -69,6 +79,7 @@ impl Session {
             renderer: None,
             cache: BuildCache::default(),
             good: None,
+            search_pending: false,
         }
     }
 
@@ -98,8 +109,46 @@ impl Session {
         })
     }
 
-    /// Rebuilds after `changes`.
+    /// Rebuilds after `changes`, search index included.
     pub fn rebuild(&mut self, changes: &Changes) -> Outcome {
+        let pages = self.rebuild_pages(changes);
+        match (pages, self.finish_search()) {
+            (
+                Outcome::Built {
+                    mut changed,
+                    elapsed,
+                    rerendered,
+                    reparsed,
+                    mut stages,
+                },
+                Some(Outcome::Built {
+                    changed: more,
+                    elapsed: search,
+                    stages: search_stages,
+                    ..
+                }),
+            ) => {
+                changed.extend(more);
+                changed.sort();
+                changed.dedup();
+                stages.extend(search_stages);
+                Outcome::Built {
+                    changed,
+                    elapsed: elapsed + search,
+                    rerendered,
+                    reparsed,
+                    stages,
+                }
+            }
+            (pages, _) => pages,
+        }
+    }
+
+    /// Rebuilds after `changes`; when a good build exists and the
+    /// configuration did not change, the search index is left as it was
+    /// (the pages reach the browser sooner) and [`Session::finish_search`]
+    /// must follow.
+    pub fn rebuild_pages(&mut self, changes: &Changes) -> Outcome {
         let start = Instant::now();
         match self.try_rebuild(changes, start) {
             Ok(built) => {
@@ -131,6 +180,31 @@ impl Session {
                 elapsed: start.elapsed(),
             },
         }
+    }
+
+    /// Builds the search index a [`Session::rebuild_pages`] left out, if any;
+    /// the outcome lists the index files that changed.
+    pub fn finish_search(&mut self) -> Option<Outcome> {
+        if !std::mem::take(&mut self.search_pending) {
+            return None;
+        }
+        let start = Instant::now();
+        let renderer = self.renderer.as_ref()?;
+        let good = self.good.as_mut()?;
+        let before = good.output.clone();
+        let stages_before = good.stages.len();
+        crate::build::finish_search(good, renderer, &mut self.cache);
+        let changed = diff(Some(&before), &good.output);
+        let stages = good.stages[stages_before..].to_vec();
+        // the copy of the file map holds shared bytes only; free it elsewhere
+        std::thread::spawn(move || drop(before));
+        Some(Outcome::Built {
+            changed,
+            elapsed: start.elapsed(),
+            rerendered: 0,
+            reparsed: 0,
+            stages,
+        })
     }
 
     fn try_rebuild(&mut self, changes: &Changes, start: Instant) -> crate::Result<Built> {
@@ -179,7 +253,26 @@ impl Session {
             .renderer
             .as_ref()
             .ok_or_else(|| Error::Usage("no templates".to_string()))?;
-        generate_cached(&self.opts, config, renderer, start, &mut self.cache)
+        // defer the search index only when the last good build's index
+        // files are where this build's go (same configuration)
+        match self.good.as_ref().filter(|_| !reload_config) {
+            Some(previous) => {
+                let built = generate_cached_without_search(
+                    &self.opts,
+                    config,
+                    renderer,
+                    start,
+                    &mut self.cache,
+                    &previous.output,
+                )?;
+                self.search_pending = true;
+                Ok(built)
+            }
+            None => {
+                self.search_pending = false;
+                generate_cached(&self.opts, config, renderer, start, &mut self.cache)
+            }
+        }
     }
 }
 

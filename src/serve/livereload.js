@@ -58,6 +58,10 @@
     if (!matched) links.forEach(swap);
   }
 
+  function readsIndex() {
+    return !!document.querySelector("[data-search-index]");
+  }
+
   var OVERLAY = "__tsunagi_overlay";
   function hideOverlay() {
     var o = document.getElementById(OVERLAY);
@@ -117,8 +121,11 @@
     es.addEventListener("open", function () { state.delay = 250; });
     es.addEventListener("hello", function (e) {
       var h = JSON.parse(e.data);
-      // The server restarted, or builds happened while we were away.
-      if (state.session !== null && (h.session !== state.session || h.build !== state.build)) {
+      // The server restarted, or builds happened while we were away (one
+      // that changed only the search index matters only to pages reading it).
+      var missed = h.build !== state.build &&
+        (state.build === null || state.build < 0 || h.pages > state.build || readsIndex());
+      if (state.session !== null && (h.session !== state.session || missed)) {
         reload();
         return;
       }
@@ -127,6 +134,15 @@
       state.connected = true;
     });
     es.addEventListener("reload", function () { reload(); });
+    // The search index follows the pages of a rebuild: only pages that
+    // read it (the search page, the talent directory) reload for it.
+    es.addEventListener("index", function () {
+      if (readsIndex()) {
+        reload();
+      } else {
+        state.build = -1; // a reconnect will reload to be sure
+      }
+    });
     es.addEventListener("css", function (e) {
       state.build = -1; // a reconnect will reload to be sure
       swapCss(JSON.parse(e.data).paths || []);

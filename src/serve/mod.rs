@@ -55,6 +55,8 @@ pub enum ServeEvent {
     /// A build succeeded.
     Built {
         first: bool,
+        /// Only the search index, following a rebuild's pages.
+        search_index: bool,
         elapsed: Duration,
         files: usize,
         /// Output files that changed.
@@ -194,7 +196,7 @@ pub fn serve(opts: ServeOptions, report: &mut dyn FnMut(ServeEvent)) -> Result<(
         .map_err(|e| Error::Usage(format!("cannot watch {}: {e}", root.display())))?;
 
     let first = session.build_all();
-    publish(&ctx, &session, first, true, report);
+    publish(&ctx, &session, first, Published::First, report);
     report(ServeEvent::Listening {
         url: format!("{origin}{}", session.base_path()),
         exposed: !ip.is_loopback(),
@@ -227,9 +229,24 @@ pub fn serve(opts: ServeOptions, report: &mut dyn FnMut(ServeEvent)) -> Result<(
         if let Err(e) = watcher.refresh() {
             report(ServeEvent::Notice(format!("file watcher: {e}")));
         }
-        let outcome = session.rebuild(&changes);
-        publish(&ctx, &session, outcome, false, report);
+        // the pages first, then the search index they left as it was
+        let outcome = session.rebuild_pages(&changes);
+        publish(&ctx, &session, outcome, Published::Pages, report);
+        if let Some(outcome) = session.finish_search() {
+            publish(&ctx, &session, outcome, Published::SearchIndex, report);
+        }
     }
+}
+
+/// What a published outcome is the result of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Published {
+    /// The first build.
+    First,
+    /// A rebuild after changes (perhaps without its search index).
+    Pages,
+    /// The search index following a rebuild's pages.
+    SearchIndex,
 }
 
 /// Makes a build's result visible: swaps the output and tells the pages.
@@ -237,9 +254,10 @@ fn publish(
     ctx: &Ctx,
     session: &Session,
     outcome: Outcome,
-    first: bool,
+    what: Published,
     report: &mut dyn FnMut(ServeEvent),
 ) {
+    let first = what == Published::First;
     let old = ctx.snapshot();
     match outcome {
         Outcome::Built {
@@ -271,6 +289,8 @@ fn publish(
                     changed.iter().map(|f| format!("{base_path}{f}")).collect();
                 let msg = if changed.iter().all(|f| f.ends_with(".css")) {
                     Message::Css { paths }
+                } else if what == Published::SearchIndex {
+                    Message::Index { paths }
                 } else {
                     Message::Reload { paths }
                 };
@@ -278,6 +298,7 @@ fn publish(
             }
             report(ServeEvent::Built {
                 first,
+                search_index: what == Published::SearchIndex,
                 elapsed,
                 files,
                 changed: changed.len(),

@@ -524,6 +524,53 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
     assert_eq!(rerendered, 2, "the two reports");
 }
 
+/// The dev server publishes a rebuild's pages before its search index:
+/// the pages of the first step are those of a full build, the index files
+/// those of the previous build, and the second step makes the whole output
+/// equal to a full build, changing only index files.
+#[test]
+fn pages_first_then_the_search_index() {
+    let site = TempSite::from_fixture("sites/basic");
+    let root = site.path().to_path_buf();
+    let mut session = Session::new(options(&root), None);
+    assert!(matches!(session.build_all(), Outcome::Built { .. }));
+    assert!(session.finish_search().is_none(), "a first build is whole");
+    let before = session.output().expect("built").clone();
+    let p = root.join("content/talents/t-b.md");
+    let text = std::fs::read_to_string(&p).expect("t-b");
+    std::fs::write(&p, format!("{text}\n索引追従のテストです。\n")).expect("write");
+    let is_index = |path: &str| path.contains("search-index/");
+
+    let pages = session.rebuild_pages(&changes_for(&root, std::slice::from_ref(&p)));
+    let Outcome::Built { changed, .. } = &pages else {
+        panic!("{pages:?}")
+    };
+    assert!(
+        changed.contains(&"talents/t-b/index.html".to_string()),
+        "{changed:?}"
+    );
+    assert!(!changed.iter().any(|c| is_index(c)), "{changed:?}");
+    let full = tsunagi::generate(&options(&root)).expect("full build");
+    let out = session.output().expect("built");
+    for (path, bytes) in &out.files {
+        let expected = if is_index(path) {
+            before.files.get(path)
+        } else {
+            full.output.files.get(path)
+        };
+        assert_eq!(Some(bytes), expected, "{path}");
+    }
+
+    let index = session.finish_search().expect("the index follows");
+    let Outcome::Built { changed, .. } = &index else {
+        panic!("{index:?}")
+    };
+    assert!(!changed.is_empty());
+    assert!(changed.iter().all(|c| is_index(c)), "{changed:?}");
+    assert_same_as_full(&root, &session, &index, &[]);
+    assert!(session.finish_search().is_none(), "once");
+}
+
 // ---------------------------------------------------------------- binary
 
 /// The real binary serving a temporary copy of a fixture site.
@@ -733,6 +780,7 @@ fn live_reload_end_to_end_in_chromium() {
         "OK overlay",
         "OK recovered",
         "OK deleted-404",
+        "OK search-follows",
     ] {
         assert!(text.contains(step), "{step} missing:\n{text}");
     }

@@ -89,6 +89,21 @@ try {
   const url = await Promise.race([got404, new Promise((r) => setTimeout(() => r(null), TIMEOUT))]);
   if (!url) await fail('delete: no 404 after deleting the page');
   console.log(`OK deleted-404 (${url})`);
+
+  // 6. the search index follows the pages: a search page finds the new
+  //    word after its own reload; a page that does not read the index
+  //    reloads once for the edit, not again for the index
+  const search = await open(`${base}search/?q=${encodeURIComponent('索引追従')}`);
+  const story = await open(`${base}talents/t-a/`);
+  let navigations = 0;
+  story.on('framenavigated', (f) => { if (f === story.mainFrame()) navigations += 1; });
+  const tb = fs.readFileSync(file('content/talents/t-b.md'), 'utf8');
+  save('content/talents/t-b.md', `${tb}\n索引追従のテストです。\n`);
+  await search.waitForFunction(() => (document.getElementById('results') || {}).innerText?.includes('マリー'), null, { timeout: TIMEOUT })
+    .catch(async () => fail(`search-follows: no result; shows ${await search.innerText('#results').catch(() => '?')}`));
+  await story.waitForTimeout(500);
+  if (navigations !== 1) await fail(`search-follows: the talent page loaded ${navigations} times`);
+  console.log('OK search-follows');
 } catch (e) {
   await fail(`exception: ${e.stack || e}`);
 }
