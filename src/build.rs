@@ -565,9 +565,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     output::check_output_dir(&opts.root, &dir, opts.force)?;
     let inputs = fingerprint(opts, &dir)?;
     let checked = start.elapsed();
-    if let (Some(now), Some((last, files))) = (&inputs, output::last_build(&dir))
-        && inputs::still_current(&last.inputs, last.taken, now)
-    {
+    let up_to_date = inputs.as_ref().and_then(|now| {
+        output::last_build(&dir, |last| {
+            inputs::still_current(&last.inputs, last.taken, now)
+        })
+    });
+    if let Some((last, files)) = up_to_date {
         {
             return Ok(BuildReport {
                 built: None,

@@ -96,16 +96,18 @@ pub struct LastBuild {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// The last build of `dir`, if its marker records one and every file it
-/// wrote is still there at its size (a file deleted or truncated by hand
-/// means the folder needs a real build). The count of files is returned too.
-pub fn last_build(dir: &Path) -> Option<(LastBuild, usize)> {
+/// The last build of `dir`, if its marker records one that `current`
+/// accepts and every file it wrote is still there at its size (a file
+/// deleted or truncated by hand means the folder needs a real build). The
+/// count of files is returned too.
+pub fn last_build(dir: &Path, current: impl Fn(&LastBuild) -> bool) -> Option<(LastBuild, usize)> {
     let bytes = std::fs::read(dir.join(MARKER)).ok()?;
     let m: Manifest = serde_json::from_slice(&bytes).ok()?;
     if m.generator != generator() {
         return None;
     }
-    let last = m.last?;
+    // the cheap test first: most builds follow a change
+    let last = m.last.filter(|l| current(l))?;
     let intact = m.files.par_iter().all(|(path, (size, _))| {
         !path.contains("..")
             && std::fs::metadata(dir.join(path)).is_ok_and(|x| x.is_file() && x.len() == *size)

@@ -7,6 +7,7 @@
 //! * `cli`: init, new, check and exit codes.
 //! * `browser`: the headless-Chromium harness (playwright-core scripts in tests/tools).
 //! * `search`: the search index, and search and facets driven in Chromium.
+//! * `search_recall`: recall and precision on a generated corpus with known answers.
 //! * `theme`: the default theme in Chromium: screenshots, small screens, print, Lighthouse.
 //! * `templates_doc`: the template reference lists every variable the theme uses.
 //! * `serve`: the dev server: incremental = full builds, HTTP rules, live reload in Chromium.
@@ -20,6 +21,7 @@ mod fixtures;
 mod output;
 mod privacy;
 mod search;
+mod search_recall;
 mod serve;
 mod templates_doc;
 mod theme;
