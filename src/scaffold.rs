@@ -115,6 +115,7 @@ speakers: []                    # {{name: 山田 花子, role: 代表, org: 団�
 organizations: []
 tags: []
 summary: "一文の要約"
+# announce: true                # publish before the date, as an upcoming session
 draft: true                     # remove when ready to publish
 ---
 

@@ -639,7 +639,10 @@ impl Gate<'_> {
         others: &BTreeMap<PathBuf, Vec<PathBuf>>,
     ) {
         let p = File { source, text };
-        if self.unpublished_by_date(&p.source, raw.draft, Some(&raw.date)) {
+        // a session dated in the future is published only when announced
+        let upcoming = raw.date.date_in(self.offset()) > self.opts.today;
+        let announced = upcoming && raw.announce && !raw.draft;
+        if !announced && self.unpublished_by_date(&p.source, raw.draft, Some(&raw.date)) {
             return;
         }
         if raw.number.is_some() && raw.series.is_none() {
@@ -668,6 +671,7 @@ impl Gate<'_> {
             tags: raw.tags,
             draft: raw.draft,
             summary: raw.summary,
+            upcoming,
             extra: raw.extra,
         });
     }

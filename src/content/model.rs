@@ -203,6 +203,9 @@ pub struct Report {
     pub tags: Vec<String>,
     pub draft: bool,
     pub summary: Option<String>,
+    /// Dated after the build's day and published as an announcement
+    /// (`announce: true`): the session has not taken place yet.
+    pub upcoming: bool,
     pub extra: BTreeMap<String, serde_yaml::Value>,
 }
 

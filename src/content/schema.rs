@@ -374,6 +374,9 @@ pub struct RawReport {
     pub draft: bool,
     #[serde(default)]
     pub summary: Option<String>,
+    /// Publish before its date, as the announcement of an upcoming session.
+    #[serde(default)]
+    pub announce: bool,
     #[serde(default)]
     pub extra: BTreeMap<String, serde_yaml::Value>,
 }

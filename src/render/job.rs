@@ -106,7 +106,11 @@ pub(crate) fn render_job(
                 },
             );
             ctx.insert("latest_stories", &take(Kind::Story, 4));
-            ctx.insert("latest_reports", &take(Kind::Report, 4));
+            // announced sessions still to come, soonest first; then the reports
+            let (upcoming, latest) = super::plan::home_reports(site, l.lang);
+            let cards = |ids: Vec<usize>| ids.into_iter().map(|i| &l.cards[i]).collect::<Vec<_>>();
+            ctx.insert("upcoming_reports", &cards(upcoming));
+            ctx.insert("latest_reports", &cards(latest));
             ctx.insert("featured_talents", &take(Kind::Talent, 6));
             ctx.insert("meta", &meta::home(site, vb.urls, &l.lang.code, &path));
             let c = Common {

@@ -172,6 +172,22 @@ impl<'a> Plan<'a> {
 /// The pages whose cards (list entries) a job shows. Keep in step with
 /// [`render_job`]: a card missing here renders as nothing, which the
 /// fixture tests catch.
+/// The reports the home page shows: announced sessions still to come
+/// (soonest first, at most 3), and the latest reports (at most 4).
+pub(crate) fn home_reports(
+    site: &Site,
+    lang: &crate::site::Language,
+) -> (Vec<PageId>, Vec<PageId>) {
+    let reports: &[PageId] = lang.section(Kind::Report).map_or(&[], |s| &s.pages);
+    let is_upcoming =
+        |i: PageId| matches!(&site.pages[i].data, crate::site::PageData::Report(r) if r.upcoming);
+    let (mut upcoming, latest): (Vec<PageId>, Vec<PageId>) =
+        reports.iter().copied().partition(|&i| is_upcoming(i));
+    upcoming.reverse();
+    upcoming.truncate(3);
+    (upcoming, latest.into_iter().take(4).collect())
+}
+
 pub(crate) fn job_cards(site: &Site, lang: &crate::site::Language, job: &Job) -> Vec<PageId> {
     let per = site.config.paginate;
     let slice = |ids: &[PageId], page: usize| -> Vec<PageId> {
@@ -188,7 +204,9 @@ pub(crate) fn job_cards(site: &Site, lang: &crate::site::Language, job: &Job) ->
             };
             let mut v = take(Kind::Talent, 6);
             v.extend(take(Kind::Story, 4));
-            v.extend(take(Kind::Report, 4));
+            let (upcoming, latest) = home_reports(site, lang);
+            v.extend(upcoming);
+            v.extend(latest);
             v
         }
         Job::Search | Job::NotFound | Job::TaxonomyIndex(_) => Vec::new(),

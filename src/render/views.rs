@@ -159,6 +159,8 @@ pub struct Card {
     // reports
     pub series: Option<String>,
     pub number: Option<u32>,
+    /// An announced session that has not taken place yet.
+    pub upcoming: bool,
 }
 
 /// Everything a content page shows.
@@ -240,6 +242,8 @@ pub struct SpeakerView<'a> {
 pub struct ReportView<'a> {
     pub series: Option<Link>,
     pub number: Option<u32>,
+    /// An announced session that has not taken place yet.
+    pub upcoming: bool,
     pub venue: Option<&'a str>,
     pub speakers: Vec<SpeakerView<'a>>,
     pub organizations: Vec<Link>,
@@ -388,6 +392,7 @@ impl<'a> ViewBuilder<'a> {
             photo_url: None,
             series: None,
             number: None,
+            upcoming: false,
         };
         match &p.data {
             PageData::Talent(t) => {
@@ -421,6 +426,7 @@ impl<'a> ViewBuilder<'a> {
                     .as_ref()
                     .map(|s| self.term_display(TaxonomyKind::Series, s));
                 card.number = r.number;
+                card.upcoming = r.upcoming;
             }
             _ => {}
         }
@@ -592,6 +598,7 @@ impl<'a> ViewBuilder<'a> {
                 .as_ref()
                 .map(|s| self.term_link(TaxonomyKind::Series, s)),
             number: r.number,
+            upcoming: r.upcoming,
             venue: r.venue.as_deref(),
             speakers: r
                 .speakers

@@ -394,3 +394,58 @@ fn long_lists_link_the_first_last_and_nearby_pages() {
     assert_eq!(shown, ["1", "6", "7", "8", "9", "10", "16"], "{p8}");
     assert_eq!(p8.matches("class=\"gap\"").count(), 2);
 }
+
+/// A session dated in the future is published only when announced; the
+/// home page lists it under upcoming events (marked, soonest first) until
+/// its day, then among the latest reports.
+#[test]
+fn announced_sessions_are_upcoming_until_their_day() {
+    let site = TempSite::from_fixture("broken/_base");
+    let session = |n: u32, date: &str, announce: bool| {
+        format!(
+            "---\ntitle: 第{n}回 ご案内\ndate: {date}\nseries: school\nnumber: {n}\nannounce: {announce}\n---\n\n第{n}回の会場は追ってお知らせします。\n"
+        )
+    };
+    site.write("content/reports/r-2.md", session(2, "2026-07-01", true));
+    site.write("content/reports/r-3.md", session(3, "2026-08-01", true));
+    site.write("content/reports/r-4.md", session(4, "2026-09-01", false));
+    site.build("2026-06-01", &[]);
+    let tree = read_tree(&site.public());
+    let home = page(&tree, "index.html");
+    let upcoming = home
+        .split("id=\"upcoming-reports\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap_or_else(|| panic!("no upcoming section:\n{home}"));
+    let (r2, r3) = (
+        upcoming.find("第2回 ご案内").expect("r-2 upcoming"),
+        upcoming.find("第3回 ご案内").expect("r-3 upcoming"),
+    );
+    assert!(r2 < r3, "soonest first");
+    assert!(upcoming.contains("class=\"badge\""), "{upcoming}");
+    let latest = home
+        .split("id=\"latest-reports\"")
+        .nth(1)
+        .expect("latest reports");
+    assert!(latest.contains("第1回 レポート") && !latest.contains("ご案内"));
+    assert!(page(&tree, "reports/r-2/index.html").contains("class=\"badge\""));
+    // not announced: nowhere, as any future-dated page
+    assert!(!tree.keys().any(|k| k.contains("r-4")));
+    assert!(
+        !tree
+            .values()
+            .any(|b| String::from_utf8_lossy(b).contains("第4回 ご案内")),
+        "an unannounced future session leaks"
+    );
+
+    // on the day after the first session: a report like any other
+    site.build("2026-07-02", &[]);
+    let tree = read_tree(&site.public());
+    let home = page(&tree, "index.html");
+    let latest = home
+        .split("id=\"latest-reports\"")
+        .nth(1)
+        .expect("latest reports");
+    assert!(latest.contains("第2回 ご案内"), "{home}");
+    assert!(!page(&tree, "reports/r-2/index.html").contains("class=\"badge\""));
+}

@@ -196,8 +196,10 @@ fn random_edit(site: &Path, rng: &mut Rng, step: usize, log: &mut Vec<String>) -
         8 => {
             let n = 3 + rng.below(2);
             let text = format!(
-                "---\ntitle: スクール 第{n}回 ({step})\ndate: 2026-0{}-10\nseries: school\nnumber: {n}\nspeakers:\n  - {{name: 講師{}, org: 団体{}}}\ntags: [workshop]\n---\n\n第{n}回。\n",
-                1 + rng.below(5),
+                "---\ntitle: スクール 第{n}回 ({step})\ndate: 2026-0{}-10\nseries: school\nnumber: {n}\nannounce: {}\nspeakers:\n  - {{name: 講師{}, org: 団体{}}}\ntags: [workshop]\n---\n\n第{n}回。\n",
+                // some after TODAY: unpublished, or upcoming when announced
+                1 + rng.below(8),
+                rng.below(2) == 1,
                 rng.below(3),
                 rng.below(2)
             );
@@ -522,6 +524,32 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
         panic!("{outcome:?}")
     };
     assert_eq!(rerendered, 2, "the two reports");
+}
+
+/// The home page lists announced sessions: a new title of one that stays
+/// upcoming must reach the cached home page.
+#[test]
+fn an_upcoming_session_edited_updates_the_home_page() {
+    let site = TempSite::from_fixture("sites/basic");
+    let root = site.path().to_path_buf();
+    let report = |title: &str| {
+        format!(
+            "---\ntitle: {title}\ndate: 2026-09-10\nseries: school\nnumber: 9\nannounce: true\n---\n\n第9回のご案内。\n"
+        )
+    };
+    let p = root.join("content/reports/s9.md");
+    std::fs::write(&p, report("第9回のご案内")).expect("write");
+    let mut session = Session::new(options(&root), None);
+    let first = session.build_all();
+    assert_same_as_full(&root, &session, &first, &[]);
+    let home = |s: &Session| {
+        String::from_utf8_lossy(&s.output().expect("built").files["index.html"]).into_owned()
+    };
+    assert!(home(&session).contains("第9回のご案内"));
+    std::fs::write(&p, report("第9回のご案内（会場決定）")).expect("write");
+    let outcome = session.rebuild(&changes_for(&root, std::slice::from_ref(&p)));
+    assert_same_as_full(&root, &session, &outcome, &["retitle s9".to_string()]);
+    assert!(home(&session).contains("会場決定"));
 }
 
 /// The dev server publishes a rebuild's pages before its search index:
