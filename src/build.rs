@@ -563,7 +563,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let dir = opts.output_dir();
     // refuse a bad output folder before spending time on the build
     output::check_output_dir(&opts.root, &dir, opts.force)?;
-    let inputs = fingerprint(opts, &dir)?;
+    let settings = settings(opts, &dir)?;
+    if !dir.join(output::MARKER).is_file() {
+        // a new output folder: nothing to compare with, so the inputs are
+        // fingerprinted (for the next build) while the site is generated
+        let taken = inputs::now_ns();
+        let (inputs, built) = std::thread::scope(|s| {
+            let fp = s.spawn(|| inputs::fingerprint_since(&opts.root, &dir, &settings, taken));
+            let built = generate(opts);
+            (fp.join().ok().flatten(), built)
+        });
+        return finish_build(opts, dir, start, inputs, built?);
+    }
+    let inputs = inputs::fingerprint(&opts.root, &dir, &settings);
     let checked = start.elapsed();
     let up_to_date = inputs.as_ref().and_then(|now| {
         output::last_build(&dir, |last| {
@@ -594,6 +606,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     built
         .stages
         .insert(0, ("compare inputs with the last build", checked));
+    finish_build(opts, dir, start, inputs, built)
+}
+
+/// Writes a generated site and reports it.
+fn finish_build(
+    opts: &BuildOptions,
+    dir: PathBuf,
+    start: Instant,
+    inputs: Option<inputs::Fingerprint>,
+    mut built: Built,
+) -> Result<BuildReport> {
     let summary = BuildSummary {
         pages: built.pages_rendered,
         files: built.output.files.len(),
@@ -620,8 +643,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     })
 }
 
-/// The fingerprint of what a build with `opts` reads (`None`: build in full).
-fn fingerprint(opts: &BuildOptions, dir: &Path) -> Result<Option<inputs::Fingerprint>> {
+/// Everything besides the input files that a build's output depends on.
+fn settings(opts: &BuildOptions, dir: &Path) -> Result<String> {
     let config = load_config(opts)?;
     let today = opts
         .today
@@ -633,7 +656,7 @@ fn fingerprint(opts: &BuildOptions, dir: &Path) -> Result<Option<inputs::Fingerp
         opts.audience,
         dir.display()
     );
-    Ok(inputs::fingerprint(&opts.root, dir, &settings))
+    Ok(settings)
 }
 
 /// Generates the site and writes nothing.

@@ -42,7 +42,19 @@ pub struct Fingerprint {
 /// `None` if any input cannot be examined: the caller then builds in full,
 /// and the full build reports the problem properly.
 pub fn fingerprint(root: &Path, output: &Path, settings: &str) -> Option<Fingerprint> {
-    let taken = now_ns();
+    fingerprint_since(root, output, settings, now_ns())
+}
+
+/// [`fingerprint`], recording `taken` as the moment it was taken. A build
+/// may fingerprint its inputs while it reads them if `taken` is from before
+/// it started reading: a file written meanwhile is then newer than `taken`,
+/// so the fingerprint is never trusted ([`still_current`]).
+pub fn fingerprint_since(
+    root: &Path,
+    output: &Path,
+    settings: &str,
+    taken: i128,
+) -> Option<Fingerprint> {
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     h.update(settings.as_bytes());
     h.update(&[0]);
@@ -125,7 +137,8 @@ fn stamp(meta: &std::fs::Metadata) -> (Vec<u8>, i128) {
     }
 }
 
-fn now_ns() -> i128 {
+/// Now, in ns since the epoch.
+pub fn now_ns() -> i128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos() as i128)
