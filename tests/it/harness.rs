@@ -215,3 +215,24 @@ pub fn assert_tree(actual: &BTreeMap<String, Vec<u8>>, expected_dir: &Path) {
         problems.join("\n")
     );
 }
+
+/// A tiny deterministic generator (xorshift): generated tests replay the
+/// same sequence every run, so a failure can be reproduced.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    pub fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+}

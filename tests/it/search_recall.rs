@@ -13,24 +13,6 @@ use crate::search::strings;
 
 const TODAY: &str = "2026-06-01";
 
-/// A small deterministic generator (xorshift), so the corpus is the same every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-}
-
 /// Words that share bigrams on purpose (ソフト|ウェア|エンジ|ニア, 日本|本語|語学),
 /// hiragana glue, and English words that are prefixes of each other.
 const JA: &[&str] = &[
