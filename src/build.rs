@@ -1,6 +1,6 @@
 //! The pipeline, end to end: generate in memory, check, write.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -116,8 +116,12 @@ fn load_config(opts: &BuildOptions) -> Result<Config> {
 
 /// Loads, renders and checks the whole site, in memory.
 pub fn generate(opts: &BuildOptions) -> Result<Built> {
-    let start = Instant::now();
-    let config = Arc::new(load_config(opts)?);
+    generate_from(opts, load_config(opts)?, Instant::now())
+}
+
+/// [`generate`] with the configuration already loaded.
+fn generate_from(opts: &BuildOptions, config: Config, start: Instant) -> Result<Built> {
+    let config = Arc::new(config);
     let theme = Theme::load(&opts.root, &config)?;
     let renderer = Renderer::new(theme)?;
     generate_with(opts, config, &renderer, start)
@@ -211,8 +215,13 @@ pub fn generate_cached_without_search(
 
 /// Replaces the search index files of `built` (made by
 /// [`generate_cached_without_search`]) with its own site's index: the output
-/// is then exactly that of [`generate_cached`].
-pub fn finish_search(built: &mut Built, renderer: &Renderer, cache: &mut BuildCache) {
+/// is then exactly that of [`generate_cached`]. Returns the index files
+/// that changed (added, changed or removed), sorted.
+pub fn finish_search(
+    built: &mut Built,
+    renderer: &Renderer,
+    cache: &mut BuildCache,
+) -> Vec<String> {
     let start = Instant::now();
     let fresh = search::build_cached(
         &built.site,
@@ -220,17 +229,24 @@ pub fn finish_search(built: &mut Built, renderer: &Renderer, cache: &mut BuildCa
         Some(&mut cache.search),
     );
     let dirs = search_dirs(&built.site);
-    built
-        .output
-        .files
-        .retain(|path, _| !dirs.iter().any(|d| path.starts_with(d.as_str())));
+    let (mut old, rest): (BTreeMap<String, Arc<[u8]>>, _) = std::mem::take(&mut built.output.files)
+        .into_iter()
+        .partition(|(path, _)| is_search_file(&dirs, path));
+    built.output.files = rest;
+    let mut changed = Vec::new();
     for (path, bytes) in fresh {
+        if old.remove(&path).is_none_or(|o| o[..] != bytes[..]) {
+            changed.push(path.clone());
+        }
         built.output.insert(path, bytes);
     }
+    changed.extend(old.into_keys());
+    changed.sort();
     built
         .stages
         .push(("search index (after the pages)", start.elapsed()));
     built.elapsed += start.elapsed();
+    changed
 }
 
 /// Where the search index of each language lives.
@@ -239,6 +255,10 @@ fn search_dirs(site: &Site) -> Vec<String> {
         .iter()
         .map(|l| search::index_dir(&l.prefix))
         .collect()
+}
+
+fn is_search_file(dirs: &[String], path: &str) -> bool {
+    dirs.iter().any(|d| path.starts_with(d.as_str()))
 }
 
 /// Whether a build makes its search index or reuses a previous one's.
@@ -364,7 +384,7 @@ fn generate_inner(
             previous
                 .files
                 .iter()
-                .filter(|(path, _)| dirs.iter().any(|d| path.starts_with(d.as_str())))
+                .filter(|(path, _)| is_search_file(&dirs, path))
                 .map(|(path, bytes)| (path.clone(), bytes.clone()))
                 .collect()
         }
@@ -563,14 +583,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let dir = opts.output_dir();
     // refuse a bad output folder before spending time on the build
     output::check_output_dir(&opts.root, &dir, opts.force)?;
-    let settings = settings(opts, &dir)?;
+    let config = load_config(opts)?;
+    let settings = settings(opts, &config, &dir);
     if !dir.join(output::MARKER).is_file() {
         // a new output folder: nothing to compare with, so the inputs are
         // fingerprinted (for the next build) while the site is generated
         let taken = inputs::now_ns();
         let (inputs, built) = std::thread::scope(|s| {
             let fp = s.spawn(|| inputs::fingerprint_since(&opts.root, &dir, &settings, taken));
-            let built = generate(opts);
+            let built = generate_from(opts, config, start);
             (fp.join().ok().flatten(), built)
         });
         return finish_build(opts, dir, start, inputs, built?);
@@ -583,26 +604,24 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         })
     });
     if let Some((last, files)) = up_to_date {
-        {
-            return Ok(BuildReport {
-                built: None,
-                summary: BuildSummary {
-                    pages: last.pages,
-                    files,
-                    privacy: last.privacy,
-                    warnings: last.warnings,
-                },
-                written: WriteStats {
-                    unchanged: files,
-                    ..WriteStats::default()
-                },
-                output_dir: dir,
-                elapsed: start.elapsed(),
-                stages: vec![("compare inputs with the last build", start.elapsed())],
-            });
-        }
+        return Ok(BuildReport {
+            built: None,
+            summary: BuildSummary {
+                pages: last.pages,
+                files,
+                privacy: last.privacy,
+                warnings: last.warnings,
+            },
+            written: WriteStats {
+                unchanged: files,
+                ..WriteStats::default()
+            },
+            output_dir: dir,
+            elapsed: start.elapsed(),
+            stages: vec![("compare inputs with the last build", start.elapsed())],
+        });
     }
-    let mut built = generate(opts)?;
+    let mut built = generate_from(opts, config, start)?;
     built
         .stages
         .insert(0, ("compare inputs with the last build", checked));
@@ -644,19 +663,17 @@ fn finish_build(
 }
 
 /// Everything besides the input files that a build's output depends on.
-fn settings(opts: &BuildOptions, dir: &Path) -> Result<String> {
-    let config = load_config(opts)?;
+fn settings(opts: &BuildOptions, config: &Config, dir: &Path) -> String {
     let today = opts
         .today
         .unwrap_or_else(|| today_in(config.offset_seconds()));
-    let settings = format!(
+    format!(
         "base_url={:?}\0drafts={}\0audience={:?}\0today={today}\0output={}",
         config.base_url,
         opts.drafts,
         opts.audience,
         dir.display()
-    );
-    Ok(settings)
+    )
 }
 
 /// Generates the site and writes nothing.

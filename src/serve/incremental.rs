@@ -191,13 +191,9 @@ impl Session {
         let start = Instant::now();
         let renderer = self.renderer.as_ref()?;
         let good = self.good.as_mut()?;
-        let before = good.output.clone();
         let stages_before = good.stages.len();
-        crate::build::finish_search(good, renderer, &mut self.cache);
-        let changed = diff(Some(&before), &good.output);
+        let changed = crate::build::finish_search(good, renderer, &mut self.cache);
         let stages = good.stages[stages_before..].to_vec();
-        // the copy of the file map holds shared bytes only; free it elsewhere
-        std::thread::spawn(move || drop(before));
         Some(Outcome::Built {
             changed,
             elapsed: start.elapsed(),
