@@ -97,9 +97,8 @@ pub fn build_cached(
     let mut next = SearchCache::default();
     for lang in &site.languages {
         let s = strings.get(&lang.code).unwrap_or(&empty);
-        let old = cache.as_deref();
-        let keep = cache.is_some().then_some(&mut next);
-        out.extend(build_language(site, lang, s, &urls, old, keep));
+        let reuse = cache.as_deref().map(|old| (old, &mut next));
+        out.extend(build_language(site, lang, s, &urls, reuse));
     }
     if let Some(c) = cache {
         *c = next;
@@ -353,9 +352,10 @@ fn build_language(
     lang: &Language,
     strings: &Strings,
     urls: &Urls,
-    old: Option<&SearchCache>,
-    next: Option<&mut SearchCache>,
+    // the cache of the last build, and the one this build fills
+    cache: Option<(&SearchCache, &mut SearchCache)>,
 ) -> Vec<File> {
+    let (old, next) = cache.unzip();
     let vb = ViewBuilder {
         site,
         lang: &lang.code,
