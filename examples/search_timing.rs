@@ -13,6 +13,10 @@ use std::time::{Duration, Instant};
 use tsunagi::config::Config;
 use tsunagi::render::theme::Theme;
 
+// the allocator of the `tsunagi` binary, so the shares measured here are the CLI's
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
