@@ -169,6 +169,7 @@ fn print_serve_event(ev: ServeEvent, quiet: bool, open: bool, timings: bool) {
         ServeEvent::Built {
             first,
             search_index,
+            body_only,
             elapsed,
             files,
             changed,
@@ -189,6 +190,12 @@ fn print_serve_event(ev: ServeEvent, quiet: bool, open: bool, timings: bool) {
                 eprintln!(
                     "built {files} files in {:.0} ms",
                     elapsed.as_secs_f64() * 1000.0
+                );
+            } else if body_only {
+                eprintln!(
+                    "edited page shown in {:.0} ms ({rerendered} pages rendered), {clients} open page{} told; rebuilding the rest",
+                    elapsed.as_secs_f64() * 1000.0,
+                    if clients == 1 { "" } else { "s" }
                 );
             } else if search_index {
                 eprintln!(

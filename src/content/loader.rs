@@ -53,11 +53,31 @@ enum FileResult {
 #[derive(Debug, Default)]
 pub struct LoadCache {
     config: Option<Config>,
-    files: HashMap<PathBuf, (FileStamp, Arc<FileResult>)>,
+    files: HashMap<PathBuf, Cached>,
     /// Files that must be read again whatever their stamp says.
     dirty: std::collections::HashSet<PathBuf>,
     /// Files read (not taken from the cache) by the last load.
     pub last_parsed: usize,
+}
+
+/// A file's stamp, what reading it gave, and where it sits.
+#[derive(Debug)]
+struct Cached {
+    stamp: FileStamp,
+    result: Arc<FileResult>,
+    entry: FileEntry,
+}
+
+/// A Markdown file whose front matter is byte for byte what the last load
+/// read: only its body changed. See [`LoadCache::body_edit`].
+#[derive(Debug, Clone)]
+pub struct BodyEdit {
+    /// The file, relative to the site root (pages name it in `file`).
+    pub file: String,
+    /// The new Markdown body.
+    pub body: Arc<str>,
+    /// 1-based line of the file where the body starts (unchanged).
+    pub body_line: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +101,9 @@ impl LoadCache {
     /// again by the next load.
     pub fn invalidate(&mut self, path: &Path) {
         if self.files.contains_key(path) {
+            // a file has nothing under it
             self.dirty.insert(path.to_path_buf());
+            return;
         }
         let under: Vec<PathBuf> = self
             .files
@@ -90,6 +112,51 @@ impl LoadCache {
             .cloned()
             .collect();
         self.dirty.extend(under);
+    }
+
+    /// Reads `path` again and tells whether only its Markdown body changed
+    /// since the last load under `config`: the file parses, its bytes up to
+    /// the body are the same as then (so its front matter, and with it
+    /// everything the consent gate decides, is the same), and its text has
+    /// no personal data that a build would refuse. `None` otherwise, or
+    /// when the last load did not read this file. The cache is left as it
+    /// is: the next load reads the file again as usual.
+    pub fn body_edit(&self, path: &Path, config: &Config) -> Option<BodyEdit> {
+        if self.config.as_ref() != Some(config) {
+            return None;
+        }
+        let cached = self.files.get(path)?;
+        let FileResult::Ok {
+            parsed: old,
+            pii_errors,
+            ..
+        } = &*cached.result
+        else {
+            return None;
+        };
+        if !pii_errors.is_empty() {
+            return None;
+        }
+        let FileResult::Ok {
+            parsed: new,
+            pii_errors,
+            ..
+        } = read_file(&cached.entry, config)
+        else {
+            return None;
+        };
+        fn head(p: &Parsed) -> Option<&str> {
+            p.text.strip_suffix(&*p.source.body)
+        }
+        let same_head = head(old).is_some_and(|h| Some(h) == head(&new));
+        if !pii_errors.is_empty() || !same_head || new.source.body_line != old.source.body_line {
+            return None;
+        }
+        Some(BodyEdit {
+            file: new.source.path.clone(),
+            body: new.source.body.clone(),
+            body_line: new.source.body_line,
+        })
     }
 
     /// Forgets everything.
@@ -179,17 +246,22 @@ fn load_inner(
                 .par_iter()
                 .zip(&stamps)
                 .map(|(e, stamp)| match (known.get(&e.path), stamp) {
-                    (Some((old, r)), Some(now)) if old == now && !dirty.contains(&e.path) => {
-                        (r.clone(), false)
+                    (Some(c), Some(now)) if c.stamp == *now && !dirty.contains(&e.path) => {
+                        (c.result.clone(), false)
                     }
                     _ => (Arc::new(read_file(e, config)), true),
                 })
                 .collect();
             cache.last_parsed = results.iter().filter(|(_, fresh)| *fresh).count();
             let mut files = HashMap::with_capacity(entries.len());
-            for ((e, stamp), (r, _)) in entries.iter().zip(stamps).zip(&results) {
+            for ((entry, stamp), (r, _)) in entries.into_iter().zip(stamps).zip(&results) {
                 if let Some(stamp) = stamp {
-                    files.insert(e.path.clone(), (stamp, r.clone()));
+                    let cached = Cached {
+                        stamp,
+                        result: r.clone(),
+                        entry,
+                    };
+                    files.insert(cached.entry.path.clone(), cached);
                 }
             }
             cache.files = files;

@@ -28,5 +28,5 @@ mod parse;
 mod walk;
 
 pub use gate::{BuildAudience, PrivacyReport, TalentDecision, WithheldReason};
-pub use loader::{LoadCache, LoadOptions, load, load_cached};
+pub use loader::{BodyEdit, LoadCache, LoadOptions, load, load_cached};
 pub use model::*;

@@ -177,6 +177,26 @@ pub fn render_site(site: &Site, renderer: &Renderer) -> Result<Vec<File>> {
     Ok(files.into_iter().map(|(_, f)| f).collect())
 }
 
+/// Renders the pages of the documents `ids` alone, each as [`render_site`]
+/// renders it (the dev server's first answer to an edit of a body).
+pub fn render_pages(
+    site: &Site,
+    renderer: &Renderer,
+    ids: &[crate::site::PageId],
+) -> Result<Vec<File>> {
+    let plan = Plan::new(site, renderer);
+    let selected: Vec<usize> = plan
+        .jobs
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, job))| matches!(job, plan::Job::Doc(id) if ids.contains(id)))
+        .map(|(j, _)| j)
+        .collect();
+    let (files, errors) = plan.render(site, renderer, &selected);
+    finish_errors(errors)?;
+    Ok(files.into_iter().map(|(_, f)| f).collect())
+}
+
 pub(crate) fn finish_errors(mut errors: Vec<Diagnostic>) -> Result<()> {
     if !errors.is_empty() {
         errors.sort();

@@ -67,6 +67,17 @@ pub struct Session {
     good: Option<Built>,
     /// The last good build still carries the previous build's search index.
     search_pending: bool,
+    /// The last rebuild failed (caches may hold what it read).
+    failed: bool,
+    /// An edited body shown ahead of the rebuild, to undo if it fails.
+    quick: Option<QuickEdit>,
+}
+
+/// What [`Session::quick_edit`] changed in the last good build.
+struct QuickEdit {
+    bodies: crate::site::edit::Replaced,
+    /// Output files with their previous bytes.
+    files: Vec<(String, Option<Arc<[u8]>>)>,
 }
 
 impl Session {
@@ -79,6 +90,8 @@ impl Session {
             renderer: None,
             cache: BuildCache::default(),
             good: None,
+            failed: false,
+            quick: None,
             search_pending: false,
         }
     }
@@ -150,7 +163,19 @@ impl Session {
     /// must follow.
     pub fn rebuild_pages(&mut self, changes: &Changes) -> Outcome {
         let start = Instant::now();
-        match self.try_rebuild(changes, start) {
+        let quick = self.quick.take();
+        let result = self.try_rebuild(changes, start);
+        self.failed = result.is_err();
+        if let (Err(_), Some(q), Some(good)) = (&result, quick, self.good.as_mut()) {
+            good.site.restore_bodies(q.bodies);
+            for (path, bytes) in q.files {
+                match bytes {
+                    Some(b) => good.output.files.insert(path, b),
+                    None => good.output.files.remove(&path),
+                };
+            }
+        }
+        match result {
             Ok(built) => {
                 let changed = diff(self.output(), &built.output);
                 let rerendered = self.cache.render.last_rendered;
@@ -180,6 +205,63 @@ impl Session {
                 elapsed: start.elapsed(),
             },
         }
+    }
+
+    /// The first answer to a batch that changes only the Markdown body of
+    /// one document (a writer's usual save): renders the new body into the
+    /// last good build's pages of that document and nothing else, in a few
+    /// milliseconds, so the page being edited reloads at once. `None` when
+    /// the batch is anything else or the edit could change more than those
+    /// pages ([`crate::content::LoadCache::body_edit`],
+    /// [`crate::site::Site::edit_body`] say when); the site is then as it was.
+    ///
+    /// [`Session::rebuild_pages`] must follow: lists, feeds and link checks
+    /// are brought up to date there, and if that build fails the edit is
+    /// undone, so the last good site is what is served with the errors.
+    pub fn quick_edit(&mut self, changes: &Changes) -> Option<Outcome> {
+        let start = Instant::now();
+        if self.failed || changes.rescan || changes.paths.len() != 1 {
+            return None;
+        }
+        let (kind, path) = changes.paths.iter().next()?;
+        if *kind != ChangeKind::Content || path.extension().is_none_or(|e| e != "md") {
+            return None;
+        }
+        let config = self.config.as_deref()?;
+        let renderer = self.renderer.as_ref()?;
+        let good = self.good.as_mut()?;
+        let edit = self.cache.load.body_edit(path, config)?;
+        let bodies = good.site.edit_body(&edit, &self.cache.markdown)?;
+        let ids: Vec<crate::site::PageId> = bodies.iter().map(|(id, _)| *id).collect();
+        let files = match crate::render::render_pages(&good.site, renderer, &ids) {
+            Ok(files) => files,
+            Err(_) => {
+                good.site.restore_bodies(bodies);
+                return None;
+            }
+        };
+        let mut changed = Vec::new();
+        let mut undo = Vec::with_capacity(files.len());
+        for (file, bytes) in files {
+            let bytes: Arc<[u8]> = bytes.into();
+            let before = good.output.files.insert(file.clone(), bytes.clone());
+            if before.as_deref() != Some(&bytes[..]) {
+                changed.push(file.clone());
+            }
+            undo.push((file, before));
+        }
+        self.quick = Some(QuickEdit {
+            bodies,
+            files: undo,
+        });
+        changed.sort();
+        Some(Outcome::Built {
+            changed,
+            elapsed: start.elapsed(),
+            rerendered: ids.len(),
+            reparsed: 1,
+            stages: vec![("body of the edited page", start.elapsed())],
+        })
     }
 
     /// Builds the search index a [`Session::rebuild_pages`] left out, if any;

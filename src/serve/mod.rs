@@ -57,6 +57,8 @@ pub enum ServeEvent {
         first: bool,
         /// Only the search index, following a rebuild's pages.
         search_index: bool,
+        /// Only the pages of one edited body, ahead of the rebuild.
+        body_only: bool,
         elapsed: Duration,
         files: usize,
         /// Output files that changed.
@@ -229,7 +231,11 @@ pub fn serve(opts: ServeOptions, report: &mut dyn FnMut(ServeEvent)) -> Result<(
         if let Err(e) = watcher.refresh() {
             report(ServeEvent::Notice(format!("file watcher: {e}")));
         }
-        // the pages first, then the search index they left as it was
+        // an edited body first (when that is all that changed), then the
+        // pages, then the search index they left as it was
+        if let Some(outcome) = session.quick_edit(&changes) {
+            publish(&ctx, &session, outcome, Published::Body, report);
+        }
         let outcome = session.rebuild_pages(&changes);
         publish(&ctx, &session, outcome, Published::Pages, report);
         if let Some(outcome) = session.finish_search() {
@@ -243,6 +249,8 @@ pub fn serve(opts: ServeOptions, report: &mut dyn FnMut(ServeEvent)) -> Result<(
 enum Published {
     /// The first build.
     First,
+    /// The pages of an edited body, ahead of the rebuild.
+    Body,
     /// A rebuild after changes (perhaps without its search index).
     Pages,
     /// The search index following a rebuild's pages.
@@ -299,6 +307,7 @@ fn publish(
             report(ServeEvent::Built {
                 first,
                 search_index: what == Published::SearchIndex,
+                body_only: what == Published::Body,
                 elapsed,
                 files,
                 changed: changed.len(),
@@ -312,8 +321,13 @@ fn publish(
             diagnostics,
             elapsed,
         } => {
+            // the last good site (without an edited body shown ahead of this build)
+            let output = match session.output() {
+                Some(o) => Some(Arc::new(o.clone())),
+                None => old.output.clone(),
+            };
             ctx.swap(Snapshot {
-                output: old.output.clone(),
+                output,
                 failure: Some(diagnostics.clone()),
                 base_path: old.base_path.clone(),
                 build: old.build,

@@ -6,6 +6,7 @@
 //! and terms in one pass, sorts them, and links translations, series
 //! neighbours and the stories that feature a talent.
 
+pub mod edit;
 pub mod taxonomy;
 pub mod urls;
 

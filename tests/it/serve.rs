@@ -358,6 +358,54 @@ fn assert_same_as_full(site: &Path, session: &Session, outcome: &Outcome, log: &
     }
 }
 
+/// A quick edit's pages are byte for byte a full build's, and nothing else
+/// changed (when the full build fails, the rebuild that follows must fail
+/// too and undo the edit: checked by the caller).
+fn assert_quick_edit_exact(site: &Path, session: &Session, quick: &Outcome, log: &[String]) {
+    let Outcome::Built { changed, .. } = quick else {
+        panic!("a quick edit only builds: {quick:?}")
+    };
+    let Ok(full) = tsunagi::generate(&options(site)) else {
+        return;
+    };
+    let out = session.output().expect("a good build");
+    for path in changed {
+        assert!(path.ends_with(".html"), "{path}");
+        assert_eq!(
+            out.files.get(path),
+            full.output.files.get(path),
+            "{path} after a quick edit, after:\n{}",
+            log.join("\n")
+        );
+    }
+}
+
+/// The outcome of a page rebuild and its search index, as one.
+fn merge(pages: Outcome, index: Outcome) -> Outcome {
+    match (pages, index) {
+        (
+            Outcome::Built {
+                mut changed,
+                elapsed,
+                rerendered,
+                reparsed,
+                stages,
+            },
+            Outcome::Built { changed: more, .. },
+        ) => {
+            changed.extend(more);
+            Outcome::Built {
+                changed,
+                elapsed,
+                rerendered,
+                reparsed,
+                stages,
+            }
+        }
+        (pages, _) => pages,
+    }
+}
+
 /// No byte of the served site names a withdrawn person, once the site
 /// builds (a failed build keeps serving the last good site as it was).
 fn assert_withdrawn_gone(site: &Path, session: &Session, outcome: &Outcome) {
@@ -407,9 +455,29 @@ fn incremental_rebuilds_equal_full_builds_over_random_edits() {
         let mut rng = Rng(seed);
         let mut incremental_renders = 0;
         let mut built = 0;
+        let mut quick_edits = 0;
         for step in 0..45 {
             let paths = random_edit(&root, &mut rng, step, &mut log);
-            let outcome = session.rebuild(&changes_for(&root, &paths));
+            let changes = changes_for(&root, &paths);
+            // an edited body may be shown first: exactly as a full build renders it
+            let before = session.output().cloned();
+            if let Some(quick) = session.quick_edit(&changes) {
+                quick_edits += 1;
+                assert_quick_edit_exact(&root, &session, &quick, &log);
+            }
+            let outcome = session.rebuild_pages(&changes);
+            if matches!(outcome, Outcome::Failed { .. }) {
+                assert_eq!(
+                    session.output(),
+                    before.as_ref(),
+                    "a failed build serves the last good site after:\n{}",
+                    log.join("\n")
+                );
+            }
+            let outcome = match session.finish_search() {
+                Some(index) => merge(outcome, index),
+                None => outcome,
+            };
             assert_same_as_full(&root, &session, &outcome, &log);
             assert_withdrawn_gone(&root, &session, &outcome);
             match outcome {
@@ -436,6 +504,12 @@ fn incremental_rebuilds_equal_full_builds_over_random_edits() {
         assert!(
             built >= 25,
             "only {built} of 45 steps built:\n{}",
+            log.join("\n")
+        );
+        // body edits take the quick path (the menu edits one every ~19 steps)
+        assert!(
+            quick_edits >= 1,
+            "no edit took the quick path:\n{}",
             log.join("\n")
         );
         // the cache did its work: far fewer renders than 45 full builds
@@ -539,6 +613,119 @@ fn an_upcoming_session_edited_updates_the_home_page() {
 /// the pages of the first step are those of a full build, the index files
 /// those of the previous build, and the second step makes the whole output
 /// equal to a full build, changing only index files.
+#[test]
+fn an_edited_body_is_shown_before_the_rebuild_and_only_when_safe() {
+    let site = TempSite::from_fixture("sites/basic");
+    let root = site.path().to_path_buf();
+    let mut session = Session::new(options(&root), None);
+    assert!(matches!(session.build_all(), Outcome::Built { .. }));
+    let p = root.join("content/talents/t-b.md");
+    let original = std::fs::read_to_string(&p).expect("t-b");
+    let page = "talents/t-b/index.html".to_string();
+    let save = |text: &str| {
+        std::fs::write(&p, text).expect("write");
+        changes_for(&root, std::slice::from_ref(&p))
+    };
+    let html = |session: &Session| {
+        let out = session.output().expect("built");
+        String::from_utf8_lossy(&out.files[&page]).to_string()
+    };
+
+    // a new sentence: the profile alone, at once, exactly as a full build has it
+    let before = session.output().expect("built").clone();
+    let changes = save(&format!("{original}\n日本語の研修を修了しました。\n"));
+    let quick = session.quick_edit(&changes).expect("a body edit is quick");
+    let Outcome::Built {
+        changed,
+        rerendered,
+        ..
+    } = &quick
+    else {
+        panic!("{quick:?}")
+    };
+    assert_eq!(changed, std::slice::from_ref(&page));
+    assert_eq!(*rerendered, 1);
+    assert!(html(&session).contains("日本語の研修を修了しました。"));
+    let full = tsunagi::generate(&options(&root)).expect("full build");
+    assert_eq!(
+        session.output().expect("built").files[&page],
+        full.output.files[&page]
+    );
+    for (path, bytes) in &before.files {
+        if *path != page {
+            assert_eq!(
+                session.output().expect("built").files.get(path),
+                Some(bytes),
+                "{path}"
+            );
+        }
+    }
+    // the rebuild that follows finds the page done and the site whole
+    let pages = session.rebuild_pages(&changes);
+    let Outcome::Built { changed, .. } = &pages else {
+        panic!("{pages:?}")
+    };
+    assert!(!changed.contains(&page), "{changed:?}");
+    let index = session.finish_search().expect("index follows");
+    assert_same_as_full(&root, &session, &merge(pages, index), &[]);
+
+    // anything beyond the body goes the long way
+    let refused = |session: &mut Session, text: &str, why: &str| {
+        let changes = save(text);
+        assert!(session.quick_edit(&changes).is_none(), "{why}");
+        session.rebuild(&changes)
+    };
+    let text = original.replace("headline: 介護職員", "headline: 介護福祉士");
+    let o = refused(&mut session, &text, "front matter changed");
+    assert!(matches!(o, Outcome::Built { .. }));
+    assert!(html(&session).contains("介護福祉士"));
+    let o = refused(
+        &mut session,
+        &format!("{text}\n[アミールさんの話](@/stories/amir.md)\n"),
+        "a new link",
+    );
+    assert!(matches!(o, Outcome::Built { .. }));
+    let o = refused(
+        &mut session,
+        &format!("{text}\n## 資格\n"),
+        "a new heading (anchor)",
+    );
+    assert!(matches!(o, Outcome::Built { .. }));
+    let good = session.output().expect("built").clone();
+    let o = refused(
+        &mut session,
+        &format!("{text}\n連絡先: marie.b@example.org\n"),
+        "personal data",
+    );
+    assert!(matches!(o, Outcome::Failed { .. }), "{o:?}");
+    assert_eq!(session.output(), Some(&good), "the last good site stays");
+    // after a failed build the next edit rebuilds everything it read
+    let changes = save(&format!("{text}\n## 資格\n介護福祉士。\n"));
+    assert!(
+        session.quick_edit(&changes).is_none(),
+        "the last build failed"
+    );
+    assert!(matches!(session.rebuild(&changes), Outcome::Built { .. }));
+
+    // a quick edit whose rebuild fails (another file broke unseen) is undone
+    let good = session.output().expect("built").clone();
+    let other = root.join("content/talents/t-c.md");
+    let c = std::fs::read_to_string(&other).expect("t-c");
+    std::fs::write(
+        &other,
+        c.replacen("display_name:", "display_name: [unclosed", 1),
+    )
+    .expect("break");
+    let changes = save(&format!("{text}\n## 資格\n介護福祉士と普通免許。\n"));
+    assert!(session.quick_edit(&changes).is_some());
+    assert!(html(&session).contains("普通免許"));
+    assert!(matches!(
+        session.rebuild_pages(&changes),
+        Outcome::Failed { .. }
+    ));
+    assert_eq!(session.output(), Some(&good), "the quick edit is undone");
+}
+
 #[test]
 fn pages_first_then_the_search_index() {
     let site = TempSite::from_fixture("sites/basic");
