@@ -5,9 +5,13 @@ Listens to /__tsunagi/events like a page does, saves one Markdown file N
 times the way editors do (write a temporary file, rename it over the
 original), and measures from each rename to the `reload` event.
 
-usage: serve_latency.py URL FILE [N]
+usage: serve_latency.py URL FILE [N] [body|front]
+  body  (default) appends a sentence to the body: the dev server shows the
+        edited page first, then rebuilds the rest;
+  front changes the front matter (the headline): a full page rebuild.
 """
 import os
+import re
 import socket
 import statistics
 import sys
@@ -17,6 +21,9 @@ import urllib.parse
 
 url, path = sys.argv[1], sys.argv[2]
 n = int(sys.argv[3]) if len(sys.argv) > 3 else 40
+mode = sys.argv[4] if len(sys.argv) > 4 else "body"
+if mode not in ("body", "front"):
+    sys.exit(f"unknown edit mode {mode!r}: body or front")
 u = urllib.parse.urlparse(url)
 events = []  # (monotonic time, name)
 cond = threading.Condition()
@@ -49,7 +56,10 @@ tmp = os.path.join(os.path.dirname(path), "." + os.path.basename(path) + ".tmp")
 lat = []
 try:
     for i in range(n):
-        text = original.rstrip("\n") + f"\n\n編集 {i}: 追記した一文です。\n"
+        if mode == "body":
+            text = original.rstrip("\n") + f"\n\n編集 {i}: 追記した一文です。\n"
+        else:
+            text = re.sub(r"^headline: .*$", f'headline: "編集 {i}: 見出し"', original, count=1, flags=re.M)
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)
         seen = len(events)
@@ -62,6 +72,10 @@ try:
             continue
         t1 = next(t for t, e in events[seen:] if e == "reload")
         lat.append((t1 - t0) * 1000)
+        # the next save comes once the server is idle again (the rest of the
+        # pages and the search index rebuilt), as a writer's would
+        with cond:
+            cond.wait_for(lambda: any(e == "index" for _, e in events[seen:]), timeout=30)
         time.sleep(0.25)
 finally:
     with open(tmp, "w", encoding="utf-8") as f:
@@ -70,5 +84,5 @@ finally:
 
 lat.sort()
 p95 = lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))]
-print(f"edits: {len(lat)}/{n}")
+print(f"edits ({mode}): {len(lat)}/{n}")
 print(f"edit-to-reload ms: median {statistics.median(lat):.1f}  p95 {p95:.1f}  min {lat[0]:.1f}  max {lat[-1]:.1f}")
