@@ -280,7 +280,25 @@ fn privacy_table(r: &tsunagi::content::PrivacyReport) -> String {
     s
 }
 
+/// mimalloc's `purge_delay` option (its index in mimalloc 3's `mi_option_e`;
+/// the Rust bindings name only some options).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Memory a build frees is allocated again moments later (the search
+/// index's working set by the rendered pages; in `serve`, one build's model
+/// by the next). By default mimalloc returns freed memory to the system
+/// after a delay (1 s) and the kernel zeroes it again on reuse: measured on 2
+/// cores, keeping it made `check` of 50,000 pages 4 % faster (a second of
+/// system time less) and a dev-server page rebuild at 10,000 pages 15 %
+/// faster (197 → 168 ms), for 2 % more peak memory.
+fn keep_freed_memory() {
+    // SAFETY: mi_option_set only stores an integer option; it is called
+    // once, first thing in main, before any other thread exists.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
 fn main() -> ExitCode {
+    keep_freed_memory();
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
