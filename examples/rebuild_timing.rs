@@ -18,10 +18,15 @@ use tsunagi::serve::watch::{ChangeKind, Changes};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// As the binary does (src/main.rs, `keep_freed_memory`): freed memory is kept for reuse.
-fn keep_freed_memory() {
-    // SAFETY: stores an integer option (mimalloc 3's purge_delay), first thing in main
+/// As the binary does (src/main.rs, `tune_allocator`).
+fn tune_allocator() {
+    // SAFETY: stores an integer option (mimalloc 3's purge_delay) and sets a
+    // flag of this process, first thing in main
     unsafe { libmimalloc_sys::mi_option_set(15, -1) };
+    #[cfg(target_os = "linux")]
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
 }
 
 /// CPU time of this process so far (user + system, every thread), on Linux.
@@ -37,7 +42,7 @@ fn cpu() -> Duration {
 }
 
 fn main() -> ExitCode {
-    keep_freed_memory();
+    tune_allocator();
     let args: Vec<String> = std::env::args().collect();
     let (Some(root), Some(talent)) = (args.get(1), args.get(2)) else {
         eprintln!("usage: rebuild_timing SITE_ROOT TALENT_FILE [EDITS] [TODAY]");

@@ -17,10 +17,15 @@ use tsunagi::render::theme::Theme;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// As the binary does (src/main.rs, `keep_freed_memory`): freed memory is kept for reuse.
-fn keep_freed_memory() {
-    // SAFETY: stores an integer option (mimalloc 3's purge_delay), first thing in main
+/// As the binary does (src/main.rs, `tune_allocator`).
+fn tune_allocator() {
+    // SAFETY: stores an integer option (mimalloc 3's purge_delay) and sets a
+    // flag of this process, first thing in main
     unsafe { libmimalloc_sys::mi_option_set(15, -1) };
+    #[cfg(target_os = "linux")]
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -49,7 +54,7 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration, Duration) {
 }
 
 fn main() -> ExitCode {
-    keep_freed_memory();
+    tune_allocator();
     let args: Vec<String> = std::env::args().collect();
     let Some(root) = args.get(1) else {
         eprintln!("usage: search_timing SITE_ROOT [RUNS] [TODAY]");
