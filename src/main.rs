@@ -294,7 +294,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 ///   dev-server page rebuild at 10,000 pages about 3 % faster.
 /// * Transparent huge pages: mimalloc asks for them, and every first touch
 ///   of a 2 MiB page then zeroes all of it. At 50,000 pages that was a fifth
-///   of all CPU time (`check`: 10.5 → 9.5 s more without them, 2–3 s less
+///   of all CPU time (`check`: 10.5 → 9.5 s without them, 2–3 s less
 ///   system time, 3 % less peak memory); at 10,000 pages, no difference.
 fn tune_allocator() {
     // SAFETY: mi_option_set only stores an integer option; prctl only sets
