@@ -230,6 +230,14 @@ impl Session {
         let config = self.config.as_deref()?;
         let renderer = self.renderer.as_ref()?;
         let good = self.good.as_mut()?;
+        // consent is judged per day: a build of another day may publish less
+        let today = self
+            .opts
+            .today
+            .unwrap_or_else(|| crate::build::today_in(config.offset_seconds()));
+        if good.privacy.today != Some(today) {
+            return None;
+        }
         let edit = self.cache.load.body_edit(path, config)?;
         let bodies = good.site.edit_body(&edit, &self.cache.markdown)?;
         let ids: Vec<crate::site::PageId> = bodies.iter().map(|(id, _)| *id).collect();
@@ -394,5 +402,50 @@ pub fn diagnostics_of(e: Error) -> Vec<Diagnostic> {
             vec![Diagnostic::error(file, None, msg)]
         }
         other => vec![Diagnostic::error(String::new(), None, other.to_string())],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A copy of a fixture site in a temporary folder.
+    fn fixture_copy(rel: &str) -> tempfile::TempDir {
+        let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(rel);
+        let dir = tempfile::tempdir().expect("temp dir");
+        for e in walkdir::WalkDir::new(&from) {
+            let e = e.expect("walk");
+            let to = dir
+                .path()
+                .join(e.path().strip_prefix(&from).expect("under"));
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&to).expect("mkdir");
+            } else {
+                std::fs::copy(e.path(), &to).expect("copy");
+            }
+        }
+        dir
+    }
+
+    #[test]
+    fn no_quick_edit_on_another_day_than_the_last_build() {
+        let site = fixture_copy("sites/basic");
+        let mut opts = BuildOptions::new(site.path());
+        opts.today = chrono::NaiveDate::from_ymd_opt(2026, 6, 1);
+        let mut session = Session::new(opts, None);
+        assert!(matches!(session.build_all(), Outcome::Built { .. }));
+        let p = site.path().join("content/talents/t-b.md");
+        let text = std::fs::read_to_string(&p).expect("t-b");
+        std::fs::write(&p, format!("{text}\n追記です。\n")).expect("write");
+        let mut changes = Changes::default();
+        changes.add(site.path(), &site.path().join("public"), &p);
+
+        // consent may have ended overnight: the whole rebuild decides
+        session.opts.today = chrono::NaiveDate::from_ymd_opt(2026, 6, 2);
+        assert!(session.quick_edit(&changes).is_none());
+        session.opts.today = chrono::NaiveDate::from_ymd_opt(2026, 6, 1);
+        assert!(session.quick_edit(&changes).is_some(), "the same day");
     }
 }
