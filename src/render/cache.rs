@@ -196,7 +196,7 @@ pub(crate) fn job_template(site: &Site, job: &Job) -> &'static str {
     }
 }
 
-/// [`render_site`] for the dev server: renders only the pages whose inputs
+/// [`render_site`](super::render_site) for the dev server: renders only the pages whose inputs
 /// changed since the last call and takes the others from `cache`. The files
 /// are the same as `render_site`'s.
 pub fn render_site_cached(

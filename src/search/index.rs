@@ -28,7 +28,7 @@
 //!
 //! Encoding ([`write_postings`]): unsigned LEB128 varints; document ids as
 //! gaps, or as a bitmap when that is smaller (common bigrams are on most
-//! pages); weights as 4-bit levels ([`WEIGHTS`]), two to a byte, after the
+//! pages); weights as 4-bit levels ([`WEIGHTS`](super::encode::WEIGHTS)), two to a byte, after the
 //! ids. Each file is zlib-compressed by the caller. Everything is sorted,
 //! so output is byte-identical from run to run, and nothing depends on the
 //! number of threads.

@@ -20,6 +20,13 @@
 //! server publishes a rebuild in two steps: [`Session::rebuild_pages`]
 //! (everything but the index, which stays as it was) and then
 //! [`Session::finish_search`]; after both, the output equals a full build.
+//!
+//! Before both, a save that changes only one document's Markdown body (the
+//! usual one) is answered by [`Session::quick_edit`]: the new body rendered
+//! into that document's pages of the last good build, in milliseconds,
+//! under conditions that make those pages exactly what the full build will
+//! give (see `site::edit`). The full rebuild still runs; it undoes the quick
+//! edit if it fails.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
