@@ -191,7 +191,12 @@ pub(crate) fn render_job(
                 ),
             );
             if *kind == Kind::Talent {
-                ctx.insert("facets", &facets(vb, l.lang));
+                // counting every term's talents is a pass over the site:
+                // once per language, not once per directory page
+                let f = l
+                    .facets
+                    .get_or_init(|| Value::from_serializable(&facets(vb, l.lang)));
+                ctx.insert_value("facets", f.clone());
             }
             let c = Common {
                 title: page_title(&title, *page, &s("page_n"), &site.config.title),

@@ -37,6 +37,9 @@ pub(crate) struct LangCtx<'a> {
     pub(crate) site_view: Value,
     pub(crate) strings_value: Value,
     pub(crate) cards: Vec<Value>,
+    /// The talent directory's filters (the same on each of its pages):
+    /// counted once per language, when a directory page is rendered.
+    pub(crate) facets: std::sync::OnceLock<Value>,
     pub(crate) lang: &'a crate::site::Language,
 }
 
@@ -147,6 +150,7 @@ impl<'a> Plan<'a> {
                 strings_value: Value::from_serializable(strings),
                 vb,
                 cards,
+                facets: std::sync::OnceLock::new(),
                 lang,
             });
         }
