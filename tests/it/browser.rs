@@ -40,6 +40,11 @@ pub fn require_tools() {
 /// Runs `node tests/tools/<script> <args>`.
 pub fn node(script: &str, args: &[&str]) -> Output {
     require_tools();
+    // One browser at a time: the test binary runs tests on both cores, and
+    // two Chromium scenarios side by side (with the builds of other tests)
+    // slowed the live-reload scenario's page loads past its timeouts.
+    static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     Command::new("node")
         .arg(repo().join("tests/tools").join(script))
         .args(args)

@@ -28,9 +28,28 @@ async function open(url) {
   const ctx = await browser.newContext({ viewport: { width: 800, height: 300 } });
   const page = await ctx.newPage();
   page.on('pageerror', (e) => console.log(`page error: ${e.message}`));
-  await page.goto(url);
-  await connected(page);
-  return page;
+  const pending = new Set();
+  page.on('request', (r) => pending.add(r.url()));
+  page.on('requestfinished', (r) => pending.delete(r.url()));
+  page.on('requestfailed', (r) => pending.delete(r.url()));
+  page.pendingRequests = pending;
+  // A page opened while the server finishes a rebuild (the search index
+  // follows the pages) is told to reload once, possibly before its first
+  // load event: wait for whichever document is current to load and
+  // connect, instead of for the first navigation's load, which a reload
+  // replaces (goto's default then waits until it times out).
+  await page.goto(url, { waitUntil: 'commit' });
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await page.waitForLoadState('load', { timeout: TIMEOUT });
+      await connected(page);
+      return page;
+    } catch (e) {
+      if (attempt >= 2 || !/destroyed|navigat/i.test(String(e))) {
+        throw new Error(`${e.message}\nopening ${url}; requests not finished: ${[...pending].join(', ') || 'none'}`);
+      }
+    }
+  }
 }
 
 try {
