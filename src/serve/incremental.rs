@@ -62,6 +62,42 @@ pub enum Outcome {
     },
 }
 
+impl Outcome {
+    /// A page rebuild and the search index that followed it, as one outcome.
+    pub fn with_index(self, index: Outcome) -> Outcome {
+        match (self, index) {
+            (
+                Outcome::Built {
+                    mut changed,
+                    elapsed,
+                    rerendered,
+                    reparsed,
+                    mut stages,
+                },
+                Outcome::Built {
+                    changed: more,
+                    elapsed: search,
+                    stages: search_stages,
+                    ..
+                },
+            ) => {
+                changed.extend(more);
+                changed.sort();
+                changed.dedup();
+                stages.extend(search_stages);
+                Outcome::Built {
+                    changed,
+                    elapsed: elapsed + search,
+                    rerendered,
+                    reparsed,
+                    stages,
+                }
+            }
+            (pages, _) => pages,
+        }
+    }
+}
+
 /// A site being served: the last good build and what speeds up the next.
 pub struct Session {
     opts: BuildOptions,
@@ -132,35 +168,9 @@ impl Session {
     /// Rebuilds after `changes`, search index included.
     pub fn rebuild(&mut self, changes: &Changes) -> Outcome {
         let pages = self.rebuild_pages(changes);
-        match (pages, self.finish_search()) {
-            (
-                Outcome::Built {
-                    mut changed,
-                    elapsed,
-                    rerendered,
-                    reparsed,
-                    mut stages,
-                },
-                Some(Outcome::Built {
-                    changed: more,
-                    elapsed: search,
-                    stages: search_stages,
-                    ..
-                }),
-            ) => {
-                changed.extend(more);
-                changed.sort();
-                changed.dedup();
-                stages.extend(search_stages);
-                Outcome::Built {
-                    changed,
-                    elapsed: elapsed + search,
-                    rerendered,
-                    reparsed,
-                    stages,
-                }
-            }
-            (pages, _) => pages,
+        match self.finish_search() {
+            Some(index) => pages.with_index(index),
+            None => pages,
         }
     }
 

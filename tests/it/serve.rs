@@ -380,32 +380,6 @@ fn assert_quick_edit_exact(site: &Path, session: &Session, quick: &Outcome, log:
     }
 }
 
-/// The outcome of a page rebuild and its search index, as one.
-fn merge(pages: Outcome, index: Outcome) -> Outcome {
-    match (pages, index) {
-        (
-            Outcome::Built {
-                mut changed,
-                elapsed,
-                rerendered,
-                reparsed,
-                stages,
-            },
-            Outcome::Built { changed: more, .. },
-        ) => {
-            changed.extend(more);
-            Outcome::Built {
-                changed,
-                elapsed,
-                rerendered,
-                reparsed,
-                stages,
-            }
-        }
-        (pages, _) => pages,
-    }
-}
-
 /// No byte of the served site names a withdrawn person, once the site
 /// builds (a failed build keeps serving the last good site as it was).
 fn assert_withdrawn_gone(site: &Path, session: &Session, outcome: &Outcome) {
@@ -475,7 +449,7 @@ fn incremental_rebuilds_equal_full_builds_over_random_edits() {
                 );
             }
             let outcome = match session.finish_search() {
-                Some(index) => merge(outcome, index),
+                Some(index) => outcome.with_index(index),
                 None => outcome,
             };
             assert_same_as_full(&root, &session, &outcome, &log);
@@ -667,7 +641,7 @@ fn an_edited_body_is_shown_before_the_rebuild_and_only_when_safe() {
     };
     assert!(!changed.contains(&page), "{changed:?}");
     let index = session.finish_search().expect("index follows");
-    assert_same_as_full(&root, &session, &merge(pages, index), &[]);
+    assert_same_as_full(&root, &session, &pages.with_index(index), &[]);
 
     // anything beyond the body goes the long way
     let refused = |session: &mut Session, text: &str, why: &str| {
