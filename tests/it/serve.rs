@@ -871,6 +871,63 @@ fn the_server_refuses_traversal_and_foreign_hosts() {
     assert!(status(&r).contains("403"), "no Host: {}", status(&r));
 }
 
+/// Connections that stay open (kept-alive sockets, the live-reload event
+/// stream of every open page) must not keep a new one waiting. tiny_http
+/// 0.12.0 queued a burst of new connections behind one waiting thread, and
+/// those beyond it waited until an open connection closed: a page's script
+/// request never answered under load (vendor/tiny_http/PATCHED.md). The
+/// burst comes while both cores are busy, which is when it happened.
+#[test]
+fn a_burst_of_connections_is_answered_while_others_stay_open() {
+    let s = Served::start("sites/basic");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let busy: Vec<_> = (0..4)
+        .map(|_| {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut x = 0u64;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+                }
+            })
+        })
+        .collect();
+    let request = format!(
+        "GET /__tsunagi/livereload.js HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+        s.port
+    );
+    let mut open = Vec::new();
+    let mut unanswered = Vec::new();
+    for round in 0..3 {
+        let mut conns: Vec<TcpStream> = (0..24)
+            .map(|_| TcpStream::connect(("127.0.0.1", s.port)).expect("connect"))
+            .collect();
+        for c in &mut conns {
+            c.write_all(request.as_bytes()).expect("send");
+        }
+        // one deadline for the round, not one per connection
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        for (i, c) in conns.iter_mut().enumerate() {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            c.set_read_timeout(Some(left.max(Duration::from_millis(1))))
+                .expect("timeout");
+            let mut head = [0u8; 12];
+            match c.read_exact(&mut head) {
+                Ok(()) if head.starts_with(b"HTTP/1.1 200") => {}
+                other => unanswered.push(format!("round {round}, connection {i}: {other:?}")),
+            }
+        }
+        // kept alive, like a browser's: they hold their threads
+        open.extend(conns);
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for b in busy {
+        let _ = b.join();
+    }
+    assert!(unanswered.is_empty(), "no answer: {unanswered:#?}");
+    drop(open);
+}
+
 #[test]
 fn the_server_gives_types_404s_head_and_redirects() {
     let s = Served::start("sites/basic");
