@@ -144,6 +144,12 @@ impl Session {
         self.good.as_ref()
     }
 
+    /// Whether the last build walked `content/` (false: every change named
+    /// a file the build before had read, so its walk was reused).
+    pub fn last_load_walked(&self) -> bool {
+        self.cache.load.last_walked
+    }
+
     /// The output of the last good build.
     pub fn output(&self) -> Option<&Output> {
         self.good.as_ref().map(|b| &b.output)

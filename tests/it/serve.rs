@@ -524,6 +524,10 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
     };
     assert_eq!(reparsed, 1);
     assert!(
+        !session.last_load_walked(),
+        "an edit of a file read before reuses the walk"
+    );
+    assert!(
         changed.contains(&"reports/s1/index.html".to_string()),
         "{changed:?}"
     );
@@ -555,6 +559,22 @@ fn a_body_edit_renders_only_the_pages_that_show_it() {
         panic!("{outcome:?}")
     };
     assert_eq!(rerendered, 2, "the two reports");
+    // a new page is found by walking again, and only then
+    let story = root.join("content/stories/walk-test.md");
+    std::fs::write(
+        &story,
+        "---\ntitle: 歩いて見つかる話\ndate: 2026-05-01\n---\n新しいページです。\n",
+    )
+    .expect("write");
+    let outcome = session.rebuild(&changes_for(&root, std::slice::from_ref(&story)));
+    let Outcome::Built { changed, .. } = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert!(session.last_load_walked());
+    assert!(
+        changed.contains(&"stories/walk-test/index.html".to_string()),
+        "{changed:?}"
+    );
 }
 
 /// The home page lists announced sessions: a new title of one that stays
