@@ -18,31 +18,8 @@ use tsunagi::serve::watch::{ChangeKind, Changes};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// As the binary does (src/main.rs, `tune_allocator`).
-fn tune_allocator() {
-    // SAFETY: stores an integer option (mimalloc 3's purge_delay) and sets a
-    // flag of this process, first thing in main
-    unsafe { libmimalloc_sys::mi_option_set(15, -1) };
-    #[cfg(target_os = "linux")]
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
-
-/// CPU time of this process so far (user + system, every thread), on Linux.
-fn cpu() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let rest = stat.rsplit(')').next().unwrap_or("");
-    let f: Vec<u64> = rest
-        .split_whitespace()
-        .map(|x| x.parse().unwrap_or(0))
-        .collect();
-    let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
-    Duration::from_millis(ticks * 10)
-}
-
 fn main() -> ExitCode {
-    tune_allocator();
+    tsunagi::process::tune_allocator();
     let args: Vec<String> = std::env::args().collect();
     let (Some(root), Some(talent)) = (args.get(1), args.get(2)) else {
         eprintln!("usage: rebuild_timing SITE_ROOT TALENT_FILE [EDITS] [TODAY]");
@@ -84,9 +61,9 @@ fn main() -> ExitCode {
         changes
             .paths
             .insert((ChangeKind::Content, PathBuf::from(&talent)));
-        let before = cpu();
+        let before = tsunagi::process::cpu_time();
         let outcome = session.rebuild_pages(&changes);
-        cpus.push(cpu().saturating_sub(before));
+        cpus.push(tsunagi::process::cpu_time().saturating_sub(before));
         match outcome {
             Outcome::Built {
                 elapsed, stages: s, ..

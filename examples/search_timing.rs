@@ -17,44 +17,24 @@ use tsunagi::render::theme::Theme;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// As the binary does (src/main.rs, `tune_allocator`).
-fn tune_allocator() {
-    // SAFETY: stores an integer option (mimalloc 3's purge_delay) and sets a
-    // flag of this process, first thing in main
-    unsafe { libmimalloc_sys::mi_option_set(15, -1) };
-    #[cfg(target_os = "linux")]
-    unsafe {
-        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
-    }
-}
-
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
 
-/// CPU time of this process so far (user + system, every thread), on Linux.
-fn cpu() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // fields after the command name (which ends with ')'): utime is the 12th, stime the 13th
-    let rest = stat.rsplit(')').next().unwrap_or("");
-    let f: Vec<u64> = rest
-        .split_whitespace()
-        .map(|x| x.parse().unwrap_or(0))
-        .collect();
-    let ticks = f.get(11).copied().unwrap_or(0) + f.get(12).copied().unwrap_or(0);
-    Duration::from_millis(ticks * 10)
-}
-
 /// Runs `f`, returning its result, wall time and CPU time.
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration, Duration) {
-    let (w, c) = (Instant::now(), cpu());
+    let (w, c) = (Instant::now(), tsunagi::process::cpu_time());
     let r = f();
-    (r, w.elapsed(), cpu().saturating_sub(c))
+    (
+        r,
+        w.elapsed(),
+        tsunagi::process::cpu_time().saturating_sub(c),
+    )
 }
 
 fn main() -> ExitCode {
-    tune_allocator();
+    tsunagi::process::tune_allocator();
     let args: Vec<String> = std::env::args().collect();
     let Some(root) = args.get(1) else {
         eprintln!("usage: search_timing SITE_ROOT [RUNS] [TODAY]");

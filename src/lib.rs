@@ -31,7 +31,8 @@
 //!   an unchanged site finds its output folder current and stops early.
 //!
 //! The library never prints; it returns reports and errors, and the binary
-//! decides what to show.
+//! decides what to show. [`process`] holds what programs built on it set
+//! for the whole process (the allocator), which the library never does.
 
 pub mod assets;
 pub mod config;
@@ -41,6 +42,7 @@ pub mod feeds;
 pub mod inputs;
 pub mod markdown;
 pub mod output;
+pub mod process;
 pub mod render;
 pub mod scaffold;
 pub mod search;
