@@ -9,7 +9,7 @@
 //! count, then key and length-prefixed payload per entry, so a reader can
 //! skip what it does not need.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A fast, deterministic hasher for in-memory maps (never for output order).
@@ -149,96 +149,105 @@ pub fn write_entries(entries: &[(String, Buf)]) -> Vec<u8> {
     b.0
 }
 
+/// Decodes what the encoder writes, as the browser's `search.js` does:
+/// for the unit and integration tests, which check the index through it
+/// rather than through the writer's own structures.
+///
+/// # Panics
+///
+/// On bytes this encoder did not write (a test failure, then).
+pub struct Reader<'a> {
+    pub b: &'a [u8],
+    pub i: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(b: &'a [u8]) -> Reader<'a> {
+        Reader { b, i: 0 }
+    }
+    pub fn uint(&mut self) -> u64 {
+        let mut v = 0u64;
+        let mut shift = 0;
+        loop {
+            let x = self.b[self.i];
+            self.i += 1;
+            v |= ((x & 0x7f) as u64) << shift;
+            if x < 0x80 {
+                return v;
+            }
+            shift += 7;
+        }
+    }
+    /// Skips `n` bytes.
+    pub fn skip(&mut self, n: usize) {
+        self.i += n;
+    }
+    pub fn str(&mut self) -> String {
+        let n = self.uint() as usize;
+        let s = String::from_utf8(self.b[self.i..self.i + n].to_vec()).expect("utf-8");
+        self.i += n;
+        s
+    }
+    /// (document, weight level).
+    pub fn postings(&mut self) -> Postings {
+        let n = self.uint() as usize;
+        let mut ids = Vec::with_capacity(n);
+        let mut weighted = true;
+        if n > 0 {
+            let mode = self.b[self.i];
+            self.i += 1;
+            weighted = mode & 2 == 0;
+            if mode & 1 == 1 {
+                let first = self.uint() as u32;
+                let len = self.uint() as usize;
+                for j in 0..len * 8 {
+                    if self.b[self.i + j / 8] & (1 << (j % 8)) != 0 {
+                        ids.push(first + j as u32);
+                    }
+                }
+                self.i += len;
+            } else {
+                let mut prev: Option<u32> = None;
+                for _ in 0..n {
+                    let g = self.uint() as u32;
+                    let d = match prev {
+                        None => g,
+                        Some(p) => p + g + 1,
+                    };
+                    ids.push(d);
+                    prev = Some(d);
+                }
+            }
+        }
+        if !weighted {
+            return ids.into_iter().map(|d| (d, 0)).collect();
+        }
+        let w: Vec<u8> = (0..n)
+            .map(|k| {
+                let x = self.b[self.i + k / 2];
+                if k % 2 == 1 { x >> 4 } else { x & 15 }
+            })
+            .collect();
+        self.i += n.div_ceil(2);
+        ids.into_iter().zip(w).collect()
+    }
+    /// key → payload bytes.
+    pub fn entries(&mut self) -> BTreeMap<String, Vec<u8>> {
+        let n = self.uint();
+        let mut out = BTreeMap::new();
+        for _ in 0..n {
+            let k = self.str();
+            let len = self.uint() as usize;
+            out.insert(k, self.b[self.i..self.i + len].to_vec());
+            self.i += len;
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use std::collections::BTreeMap;
-
-    /// Decodes what the encoder writes, as the browser does; for tests.
-    pub struct Reader<'a> {
-        pub b: &'a [u8],
-        pub i: usize,
-    }
-
-    impl<'a> Reader<'a> {
-        pub fn new(b: &'a [u8]) -> Reader<'a> {
-            Reader { b, i: 0 }
-        }
-        pub fn uint(&mut self) -> u64 {
-            let mut v = 0u64;
-            let mut shift = 0;
-            loop {
-                let x = self.b[self.i];
-                self.i += 1;
-                v |= ((x & 0x7f) as u64) << shift;
-                if x < 0x80 {
-                    return v;
-                }
-                shift += 7;
-            }
-        }
-        pub fn str(&mut self) -> String {
-            let n = self.uint() as usize;
-            let s = String::from_utf8(self.b[self.i..self.i + n].to_vec()).expect("utf-8");
-            self.i += n;
-            s
-        }
-        /// (document, weight level).
-        pub fn postings(&mut self) -> Postings {
-            let n = self.uint() as usize;
-            let mut ids = Vec::with_capacity(n);
-            let mut weighted = true;
-            if n > 0 {
-                let mode = self.b[self.i];
-                self.i += 1;
-                weighted = mode & 2 == 0;
-                if mode & 1 == 1 {
-                    let first = self.uint() as u32;
-                    let len = self.uint() as usize;
-                    for j in 0..len * 8 {
-                        if self.b[self.i + j / 8] & (1 << (j % 8)) != 0 {
-                            ids.push(first + j as u32);
-                        }
-                    }
-                    self.i += len;
-                } else {
-                    let mut prev: Option<u32> = None;
-                    for _ in 0..n {
-                        let g = self.uint() as u32;
-                        let d = match prev {
-                            None => g,
-                            Some(p) => p + g + 1,
-                        };
-                        ids.push(d);
-                        prev = Some(d);
-                    }
-                }
-            }
-            if !weighted {
-                return ids.into_iter().map(|d| (d, 0)).collect();
-            }
-            let w: Vec<u8> = (0..n)
-                .map(|k| {
-                    let x = self.b[self.i + k / 2];
-                    if k % 2 == 1 { x >> 4 } else { x & 15 }
-                })
-                .collect();
-            self.i += n.div_ceil(2);
-            ids.into_iter().zip(w).collect()
-        }
-        /// key → payload bytes.
-        pub fn entries(&mut self) -> BTreeMap<String, Vec<u8>> {
-            let n = self.uint();
-            let mut out = BTreeMap::new();
-            for _ in 0..n {
-                let k = self.str();
-                let len = self.uint() as usize;
-                out.insert(k, self.b[self.i..self.i + len].to_vec());
-                self.i += len;
-            }
-            out
-        }
-    }
 
     #[test]
     fn weights_are_four_bit_levels() {

@@ -509,7 +509,7 @@ mod tests {
             0,
             4,
         );
-        let mut r = super::super::encode::tests::Reader::new(&bytes);
+        let mut r = super::super::encode::Reader::new(&bytes);
         assert_eq!((r.uint(), r.uint(), r.uint(), r.uint()), (0, 4, 0, 1));
         assert_eq!(r.str(), "date");
         assert_eq!(r.uint(), 1);

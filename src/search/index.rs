@@ -545,7 +545,7 @@ pub fn build_from(analysed: &[&Analysed], targets: Targets) -> Encoded {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::encode::tests::Reader;
+    use crate::search::encode::Reader;
 
     fn doc(fields: &[(&'static str, u32)]) -> DocText<'static> {
         let mut d = DocText::default();

@@ -14,6 +14,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
+use tsunagi::search::encode::Reader;
 use tsunagi::search::tokenize::{self, Token};
 
 use crate::browser::node;
@@ -35,56 +36,6 @@ pub fn inflate(bytes: &[u8]) -> Vec<u8> {
         .read_to_end(&mut out)
         .expect("index files are zlib streams");
     out
-}
-
-struct Reader<'a> {
-    b: &'a [u8],
-    i: usize,
-}
-
-impl Reader<'_> {
-    fn uint(&mut self) -> u64 {
-        let (mut v, mut shift) = (0u64, 0);
-        loop {
-            let x = self.b[self.i];
-            self.i += 1;
-            v |= ((x & 0x7f) as u64) << shift;
-            if x < 0x80 {
-                return v;
-            }
-            shift += 7;
-        }
-    }
-    fn str(&mut self) -> String {
-        let n = self.uint() as usize;
-        let s = String::from_utf8(self.b[self.i..self.i + n].to_vec()).expect("utf-8");
-        self.i += n;
-        s
-    }
-    fn skip(&mut self, n: usize) {
-        self.i += n;
-    }
-    /// Postings: count, mode (gaps or bitmap, weighted or not), ids, weight nibbles.
-    fn skip_postings(&mut self) {
-        let n = self.uint() as usize;
-        if n == 0 {
-            return;
-        }
-        let mode = self.b[self.i];
-        self.i += 1;
-        if mode & 1 == 1 {
-            self.uint();
-            let len = self.uint() as usize;
-            self.skip(len);
-        } else {
-            for _ in 0..n {
-                self.uint();
-            }
-        }
-        if mode & 2 == 0 {
-            self.skip(n.div_ceil(2));
-        }
-    }
 }
 
 /// What an index holds, decoded independently of the client.
@@ -111,7 +62,7 @@ fn dump(index_dir: &Path) -> Dump {
     };
     let read = |rel: String| inflate(&std::fs::read(index_dir.join(&rel)).expect(&rel));
     let keyed = |bytes: &[u8], keys: &mut BTreeSet<String>| {
-        let mut r = Reader { b: bytes, i: 0 };
+        let mut r = Reader::new(bytes);
         for _ in 0..r.uint() {
             keys.insert(r.str());
             let n = r.uint() as usize;
@@ -126,10 +77,10 @@ fn dump(index_dir: &Path) -> Dump {
     }
     for i in 0..d.manifest["phrases"].as_array().expect("phrases").len() {
         let b = read(format!("p/{i}.bin"));
-        let mut r = Reader { b: &b, i: 0 };
+        let mut r = Reader::new(&b);
         for _ in 0..r.uint() {
             d.phrases.push(r.str());
-            r.skip_postings();
+            r.postings();
         }
     }
     let docs = d.manifest["docs"].as_u64().expect("docs") as usize;
@@ -140,7 +91,7 @@ fn dump(index_dir: &Path) -> Dump {
     }
     for f in ["all", "talent"] {
         let b = read(format!("f/{f}.bin"));
-        let mut r = Reader { b: &b, i: 0 };
+        let mut r = Reader::new(&b);
         let (_start, count) = (r.uint(), r.uint());
         for _ in 0..r.uint() {
             r.str();
