@@ -54,6 +54,13 @@ impl BuildOptions {
             .clone()
             .unwrap_or_else(|| self.root.join("public"))
     }
+
+    /// The date consent is judged against: `today` when given, else today
+    /// in the site's time zone.
+    pub fn today_for(&self, config: &Config) -> NaiveDate {
+        self.today
+            .unwrap_or_else(|| today_in(config.offset_seconds()))
+    }
 }
 
 /// Today's date at a UTC offset.
@@ -335,9 +342,7 @@ fn generate_inner(
     mut cache: Option<&mut BuildCache>,
     search_files: SearchFiles<'_>,
 ) -> Result<Built> {
-    let today = opts
-        .today
-        .unwrap_or_else(|| today_in(config.offset_seconds()));
+    let today = opts.today_for(&config);
     let load = LoadOptions {
         today,
         drafts: opts.drafts,
@@ -664,9 +669,7 @@ fn finish_build(
 
 /// Everything besides the input files that a build's output depends on.
 fn settings(opts: &BuildOptions, config: &Config, dir: &Path) -> String {
-    let today = opts
-        .today
-        .unwrap_or_else(|| today_in(config.offset_seconds()));
+    let today = opts.today_for(config);
     format!(
         "base_url={:?}\0drafts={}\0audience={:?}\0today={today}\0output={}",
         config.base_url,

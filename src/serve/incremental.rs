@@ -254,11 +254,7 @@ impl Session {
         let renderer = self.renderer.as_ref()?;
         let good = self.good.as_mut()?;
         // consent is judged per day: a build of another day may publish less
-        let today = self
-            .opts
-            .today
-            .unwrap_or_else(|| crate::build::today_in(config.offset_seconds()));
-        if good.privacy.today != Some(today) {
+        if good.privacy.today != Some(self.opts.today_for(config)) {
             return None;
         }
         let edit = self.cache.load.body_edit(path, config)?;

@@ -603,10 +603,6 @@ fn an_upcoming_session_edited_updates_the_home_page() {
     assert!(home(&session).contains("会場決定"));
 }
 
-/// The dev server publishes a rebuild's pages before its search index:
-/// the pages of the first step are those of a full build, the index files
-/// those of the previous build, and the second step makes the whole output
-/// equal to a full build, changing only index files.
 #[test]
 fn an_edited_body_is_shown_before_the_rebuild_and_only_when_safe() {
     let site = TempSite::from_fixture("sites/basic");
@@ -720,6 +716,10 @@ fn an_edited_body_is_shown_before_the_rebuild_and_only_when_safe() {
     assert_eq!(session.output(), Some(&good), "the quick edit is undone");
 }
 
+/// The dev server publishes a rebuild's pages before its search index:
+/// the pages of the first step are those of a full build, the index files
+/// those of the previous build, and the second step makes the whole output
+/// equal to a full build, changing only index files.
 #[test]
 fn pages_first_then_the_search_index() {
     let site = TempSite::from_fixture("sites/basic");
