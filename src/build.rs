@@ -196,32 +196,11 @@ pub fn generate_cached(
     )
 }
 
-/// [`generate_cached`], except that the search index is not built: the
-/// output carries the index files of `previous` (the last good output) as
-/// they were. The dev server publishes the pages of such a build at once
-/// and then calls [`finish_search`], so an edit reaches the browser before
-/// the index, which only the search page and the talent directory read, is
-/// rebuilt.
-pub fn generate_cached_without_search(
-    opts: &BuildOptions,
-    config: Arc<Config>,
-    renderer: &Renderer,
-    start: Instant,
-    cache: &mut BuildCache,
-    previous: &Output,
-) -> Result<Built> {
-    generate_inner(
-        opts,
-        config,
-        renderer,
-        start,
-        Some(cache),
-        SearchFiles::Previous(previous),
-    )
-}
-
 /// Replaces the search index files of `built` (made by
-/// [`generate_cached_without_search`]) with its own site's index: the output
+/// [`generate_from_loaded`] with the previous output, whose index it
+/// carries as it was: the dev server publishes the pages of such a build
+/// at once, so an edit reaches the browser before the index, which only the
+/// search page and the talent directory read) with its own site's index: the output
 /// is then exactly that of [`generate_cached`]. Returns the index files
 /// that changed (added, changed or removed), sorted.
 pub fn finish_search(
@@ -342,19 +321,79 @@ fn generate_inner(
     mut cache: Option<&mut BuildCache>,
     search_files: SearchFiles<'_>,
 ) -> Result<Built> {
-    let today = opts.today_for(&config);
+    let loaded = load_stage(opts, &config, cache.as_deref_mut())?;
+    generate_loaded(opts, config, renderer, start, loaded, cache, search_files)
+}
+
+/// The first stage of a build: the content, loaded and through the consent
+/// gate. The dev server stops here to show an edited page early
+/// (`serve::incremental`), then hands it to [`generate_from_loaded`].
+#[derive(Debug)]
+pub struct Loaded {
+    /// What may be published, and nothing else.
+    pub content: content::Content,
+    stages: Stages,
+}
+
+fn load_stage(
+    opts: &BuildOptions,
+    config: &Config,
+    cache: Option<&mut BuildCache>,
+) -> Result<Loaded> {
+    let today = opts.today_for(config);
     let load = LoadOptions {
         today,
         drafts: opts.drafts,
         audience: opts.audience,
     };
     let mut stages = Stages::new();
-    let content = match cache.as_deref_mut() {
-        Some(c) => content::load_cached(&opts.root, &config, &load, &mut c.load)?,
-        None => content::load(&opts.root, &config, &load)?,
+    let content = match cache {
+        Some(c) => content::load_cached(&opts.root, config, &load, &mut c.load)?,
+        None => content::load(&opts.root, config, &load)?,
     };
-    let privacy = content.privacy.clone();
     stages.mark("load content");
+    Ok(Loaded { content, stages })
+}
+
+/// Loads the content as [`generate_cached`] does, and stops there.
+pub fn load_cached(opts: &BuildOptions, config: &Config, cache: &mut BuildCache) -> Result<Loaded> {
+    load_stage(opts, config, Some(cache))
+}
+
+/// The rest of [`generate_cached`] after [`load_cached`]; with `previous`
+/// (the last good output), as [`generate_cached_without_search`].
+pub fn generate_from_loaded(
+    opts: &BuildOptions,
+    config: Arc<Config>,
+    renderer: &Renderer,
+    start: Instant,
+    loaded: Loaded,
+    cache: &mut BuildCache,
+    previous: Option<&Output>,
+) -> Result<Built> {
+    let search = match previous {
+        Some(p) => SearchFiles::Previous(p),
+        None => SearchFiles::Build,
+    };
+    generate_loaded(opts, config, renderer, start, loaded, Some(cache), search)
+}
+
+fn generate_loaded(
+    opts: &BuildOptions,
+    config: Arc<Config>,
+    renderer: &Renderer,
+    start: Instant,
+    loaded: Loaded,
+    mut cache: Option<&mut BuildCache>,
+    search_files: SearchFiles<'_>,
+) -> Result<Built> {
+    let Loaded {
+        content,
+        mut stages,
+    } = loaded;
+    // time spent between the stages (an edited page shown early) is not the model's
+    stages.last = Instant::now();
+    let privacy = content.privacy.clone();
     let site = match cache.as_deref_mut() {
         Some(c) => Site::build_cached(content, config, &mut c.markdown)?,
         None => Site::build(content, config)?,
@@ -509,6 +548,7 @@ fn generate_inner(
 }
 
 /// Time spent per stage, for `--timings` and the benchmarks.
+#[derive(Debug)]
 struct Stages {
     last: Instant,
     done: Vec<(&'static str, Duration)>,

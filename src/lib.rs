@@ -55,6 +55,6 @@ mod build;
 
 pub use build::{
     BuildCache, BuildOptions, BuildReport, BuildSummary, Built, build, check, finish_search,
-    generate, generate_cached, generate_cached_without_search, generate_with, today_in,
+    generate, generate_cached, generate_with, today_in,
 };
 pub use error::{Diagnostic, Diagnostics, Error, Result, Severity};

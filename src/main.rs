@@ -169,7 +169,7 @@ fn print_serve_event(ev: ServeEvent, quiet: bool, open: bool, timings: bool) {
         ServeEvent::Built {
             first,
             search_index,
-            body_only,
+            edited_page,
             elapsed,
             files,
             changed,
@@ -191,7 +191,7 @@ fn print_serve_event(ev: ServeEvent, quiet: bool, open: bool, timings: bool) {
                     "built {files} files in {:.0} ms",
                     elapsed.as_secs_f64() * 1000.0
                 );
-            } else if body_only {
+            } else if edited_page {
                 eprintln!(
                     "edited page shown in {:.0} ms ({rerendered} pages rendered), {clients} open page{} told; rebuilding the rest",
                     elapsed.as_secs_f64() * 1000.0,

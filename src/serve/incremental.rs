@@ -21,20 +21,22 @@
 //! (everything but the index, which stays as it was) and then
 //! [`Session::finish_search`]; after both, the output equals a full build.
 //!
-//! Before both, a save that changes only one document's Markdown body (the
-//! usual one) is answered by [`Session::quick_edit`]: the new body rendered
-//! into that document's pages of the last good build, in milliseconds,
-//! under conditions that make those pages exactly what the full build will
-//! give (see `site::edit`). The full rebuild still runs; it undoes the quick
-//! edit if it fails.
+//! Before both, the page being edited is shown on its own. A save that
+//! changes only one document's Markdown body (the usual one) is answered by
+//! [`Session::quick_edit`]: the new body rendered into that document's pages
+//! of the last good build, in milliseconds. A save that changes its front
+//! matter waits for the load, since only the consent gate may say what of it
+//! is published: [`Session::begin_rebuild`] loads the content,
+//! [`Session::show_edited`] renders the gated front matter into the
+//! document's pages, and [`Session::finish_rebuild`] does the rest. Both apply
+//! only under conditions that make those pages exactly what the full build
+//! will give (see `site::edit`), and the full rebuild undoes them if it fails.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::watch::{ChangeKind, Changes};
-use crate::build::{
-    BuildCache, BuildOptions, Built, generate_cached, generate_cached_without_search,
-};
+use crate::build::{BuildCache, BuildOptions, Built, Loaded, generate_from_loaded, load_cached};
 use crate::config::Config;
 use crate::error::{Diagnostic, Error};
 use crate::output::Output;
@@ -116,11 +118,60 @@ pub struct Session {
     quick: Option<QuickEdit>,
 }
 
-/// What [`Session::quick_edit`] changed in the last good build.
+/// What [`Session::quick_edit`] or [`Session::show_edited`] changed in the
+/// last good build.
 struct QuickEdit {
-    bodies: crate::site::edit::Replaced,
+    pages: crate::site::edit::Replaced,
     /// Output files with their previous bytes.
     files: Vec<(String, Option<Arc<[u8]>>)>,
+}
+
+/// Renders the pages an edit replaced in `good` into its output; `None`
+/// (and the pages put back) if a template fails.
+fn show(
+    good: &mut Built,
+    renderer: &Renderer,
+    pages: crate::site::edit::Replaced,
+    start: Instant,
+    stage: &'static str,
+) -> Option<(QuickEdit, Outcome)> {
+    let ids: Vec<crate::site::PageId> = pages.iter().map(|(id, _)| *id).collect();
+    let files = match crate::render::render_pages(&good.site, renderer, &ids) {
+        Ok(files) => files,
+        Err(_) => {
+            good.site.restore_pages(pages);
+            return None;
+        }
+    };
+    let mut changed = Vec::new();
+    let mut undo = Vec::with_capacity(files.len());
+    for (file, bytes) in files {
+        let bytes: Arc<[u8]> = bytes.into();
+        let before = good.output.files.insert(file.clone(), bytes.clone());
+        if before.as_deref() != Some(&bytes[..]) {
+            changed.push(file.clone());
+        }
+        undo.push((file, before));
+    }
+    changed.sort();
+    let outcome = Outcome::Built {
+        changed,
+        elapsed: start.elapsed(),
+        rerendered: ids.len(),
+        reparsed: 1,
+        stages: vec![(stage, start.elapsed())],
+    };
+    Some((QuickEdit { pages, files: undo }, outcome))
+}
+
+/// A rebuild whose content is loaded ([`Session::begin_rebuild`]).
+pub struct PendingRebuild {
+    start: Instant,
+    config: Arc<Config>,
+    loaded: Loaded,
+    /// The configuration is the last good build's: its search index can
+    /// stay while the pages are published.
+    defer_search: bool,
 }
 
 impl Session {
@@ -183,14 +234,95 @@ impl Session {
     /// Rebuilds after `changes`; when a good build exists and the
     /// configuration did not change, the search index is left as it was
     /// (the pages reach the browser sooner) and [`Session::finish_search`]
-    /// must follow.
+    /// must follow. The same as [`Session::begin_rebuild`] then
+    /// [`Session::finish_rebuild`].
     pub fn rebuild_pages(&mut self, changes: &Changes) -> Outcome {
+        match self.begin_rebuild(changes) {
+            Ok(pending) => self.finish_rebuild(pending),
+            Err(failed) => failed,
+        }
+    }
+
+    /// The first stage of [`Session::rebuild_pages`]: the configuration
+    /// and templates as `changes` require, and the content, loaded and
+    /// through the consent gate. [`Session::show_edited`] may use it;
+    /// [`Session::finish_rebuild`] must follow. A failure is the rebuild's
+    /// outcome (and undoes an edit shown early).
+    pub fn begin_rebuild(&mut self, changes: &Changes) -> Result<PendingRebuild, Outcome> {
         let start = Instant::now();
-        let quick = self.quick.take();
-        let result = self.try_rebuild(changes, start);
-        self.failed = result.is_err();
-        if let (Err(_), Some(q), Some(good)) = (&result, quick, self.good.as_mut()) {
-            good.site.restore_bodies(q.bodies);
+        match self.try_begin(changes, start) {
+            Ok(pending) => Ok(pending),
+            Err(e) => Err(self.failed_with(e, start)),
+        }
+    }
+
+    /// The rest of the rebuild [`Session::begin_rebuild`] began.
+    pub fn finish_rebuild(&mut self, pending: PendingRebuild) -> Outcome {
+        let start = pending.start;
+        let renderer = match self.renderer.as_ref() {
+            Some(r) => r,
+            None => {
+                let e = Error::Usage("no templates".to_string());
+                return self.failed_with(e, start);
+            }
+        };
+        // defer the search index only when the last good build's index
+        // files are where this build's go (same configuration)
+        let previous = self
+            .good
+            .as_ref()
+            .filter(|_| pending.defer_search)
+            .map(|g| &g.output);
+        self.search_pending = previous.is_some();
+        let result = generate_from_loaded(
+            &self.opts,
+            pending.config,
+            renderer,
+            start,
+            pending.loaded,
+            &mut self.cache,
+            previous,
+        );
+        let built = match result {
+            Ok(built) => built,
+            Err(e) => {
+                self.search_pending = false;
+                return self.failed_with(e, start);
+            }
+        };
+        self.failed = false;
+        // what was shown early is part of the new build
+        self.quick = None;
+        let changed = diff(self.output(), &built.output);
+        let rerendered = self.cache.render.last_rendered;
+        let reparsed = self.cache.load.last_parsed;
+        let mut stages = built.stages.clone();
+        let diffed = start.elapsed();
+        stages.push((
+            "compare with the last build",
+            diffed.saturating_sub(built.elapsed),
+        ));
+        // Freeing a whole site model (millions of allocations) takes
+        // tens of milliseconds: let another thread do it, after the
+        // new build is in place.
+        if let Some(old) = self.good.replace(built) {
+            std::thread::spawn(move || drop(old));
+        }
+        Outcome::Built {
+            changed,
+            elapsed: start.elapsed(),
+            rerendered,
+            reparsed,
+            stages,
+        }
+    }
+
+    /// A failed rebuild: the last good site stays, as it was before any
+    /// edit shown early.
+    fn failed_with(&mut self, e: Error, start: Instant) -> Outcome {
+        self.failed = true;
+        if let (Some(q), Some(good)) = (self.quick.take(), self.good.as_mut()) {
+            good.site.restore_pages(q.pages);
             for (path, bytes) in q.files {
                 match bytes {
                     Some(b) => good.output.files.insert(path, b),
@@ -198,35 +330,9 @@ impl Session {
                 };
             }
         }
-        match result {
-            Ok(built) => {
-                let changed = diff(self.output(), &built.output);
-                let rerendered = self.cache.render.last_rendered;
-                let reparsed = self.cache.load.last_parsed;
-                let mut stages = built.stages.clone();
-                let diffed = start.elapsed();
-                stages.push((
-                    "compare with the last build",
-                    diffed.saturating_sub(built.elapsed),
-                ));
-                // Freeing a whole site model (millions of allocations) takes
-                // tens of milliseconds: let another thread do it, after the
-                // new build is in place.
-                if let Some(old) = self.good.replace(built) {
-                    std::thread::spawn(move || drop(old));
-                }
-                Outcome::Built {
-                    changed,
-                    elapsed: start.elapsed(),
-                    rerendered,
-                    reparsed,
-                    stages,
-                }
-            }
-            Err(e) => Outcome::Failed {
-                diagnostics: diagnostics_of(e),
-                elapsed: start.elapsed(),
-            },
+        Outcome::Failed {
+            diagnostics: diagnostics_of(e),
+            elapsed: start.elapsed(),
         }
     }
 
@@ -258,37 +364,64 @@ impl Session {
             return None;
         }
         let edit = self.cache.load.body_edit(path, config)?;
-        let bodies = good.site.edit_body(&edit, &self.cache.markdown)?;
-        let ids: Vec<crate::site::PageId> = bodies.iter().map(|(id, _)| *id).collect();
-        let files = match crate::render::render_pages(&good.site, renderer, &ids) {
-            Ok(files) => files,
-            Err(_) => {
-                good.site.restore_bodies(bodies);
-                return None;
-            }
-        };
-        let mut changed = Vec::new();
-        let mut undo = Vec::with_capacity(files.len());
-        for (file, bytes) in files {
-            let bytes: Arc<[u8]> = bytes.into();
-            let before = good.output.files.insert(file.clone(), bytes.clone());
-            if before.as_deref() != Some(&bytes[..]) {
-                changed.push(file.clone());
-            }
-            undo.push((file, before));
+        let pages = good.site.edit_body(&edit, &self.cache.markdown)?;
+        let (quick, outcome) = show(good, renderer, pages, start, "body of the edited page")?;
+        self.quick = Some(quick);
+        Some(outcome)
+    }
+
+    /// The second answer to an edit of one document (after
+    /// [`Session::quick_edit`] found more than its body changed): once the
+    /// content is loaded and through the consent gate, renders that
+    /// document's new front matter into its pages of the last good build,
+    /// in a few milliseconds, before the model and the other pages are
+    /// rebuilt. `None` when the batch is anything else, the document is
+    /// no longer published, or the edit could change another page
+    /// ([`crate::site::Site::edit_document`] says when); the site is then
+    /// as it was. [`Session::finish_rebuild`] must follow, as for
+    /// [`Session::quick_edit`].
+    pub fn show_edited(&mut self, pending: &PendingRebuild, changes: &Changes) -> Option<Outcome> {
+        let start = Instant::now();
+        if self.quick.is_some()
+            || self.failed
+            || !pending.defer_search
+            || changes.rescan
+            || changes.paths.len() != 1
+        {
+            return None;
         }
-        self.quick = Some(QuickEdit {
-            bodies,
-            files: undo,
-        });
-        changed.sort();
-        Some(Outcome::Built {
-            changed,
-            elapsed: start.elapsed(),
-            rerendered: ids.len(),
-            reparsed: 1,
-            stages: vec![("body of the edited page", start.elapsed())],
-        })
+        let (kind, path) = changes.paths.iter().next()?;
+        if *kind != ChangeKind::Content || path.extension().is_none_or(|e| e != "md") {
+            return None;
+        }
+        let renderer = self.renderer.as_ref()?;
+        let good = self.good.as_mut()?;
+        // consent is judged per day: the last build's pages are of its day
+        let content = &pending.loaded.content;
+        if good.privacy.today.is_none() || good.privacy.today != content.privacy.today {
+            return None;
+        }
+        let file = crate::error::rel_path(&self.opts.root, path);
+        let pages = good
+            .site
+            .edit_document(content, &file, &self.cache.markdown)?;
+        let (quick, mut outcome) = show(
+            good,
+            renderer,
+            pages,
+            start,
+            "front matter of the edited page",
+        )?;
+        self.quick = Some(quick);
+        // the page waited for the load too
+        if let Outcome::Built {
+            elapsed, stages, ..
+        } = &mut outcome
+        {
+            stages.insert(0, ("load content", start - pending.start));
+            *elapsed = pending.start.elapsed();
+        }
+        Some(outcome)
     }
 
     /// Builds the search index a [`Session::rebuild_pages`] left out, if any;
@@ -312,7 +445,7 @@ impl Session {
         })
     }
 
-    fn try_rebuild(&mut self, changes: &Changes, start: Instant) -> crate::Result<Built> {
+    fn try_begin(&mut self, changes: &Changes, start: Instant) -> crate::Result<PendingRebuild> {
         let themes = self.opts.root.join("themes");
         let reload_config =
             self.config.is_none() || changes.rescan || changes.has(ChangeKind::Config);
@@ -354,30 +487,16 @@ impl Session {
             let theme = Theme::load(&self.opts.root, &config)?;
             self.renderer = Some(Renderer::new(theme)?);
         }
-        let renderer = self
-            .renderer
-            .as_ref()
-            .ok_or_else(|| Error::Usage("no templates".to_string()))?;
-        // defer the search index only when the last good build's index
-        // files are where this build's go (same configuration)
-        match self.good.as_ref().filter(|_| !reload_config) {
-            Some(previous) => {
-                let built = generate_cached_without_search(
-                    &self.opts,
-                    config,
-                    renderer,
-                    start,
-                    &mut self.cache,
-                    &previous.output,
-                )?;
-                self.search_pending = true;
-                Ok(built)
-            }
-            None => {
-                self.search_pending = false;
-                generate_cached(&self.opts, config, renderer, start, &mut self.cache)
-            }
+        if self.renderer.is_none() {
+            return Err(Error::Usage("no templates".to_string()));
         }
+        let loaded = load_cached(&self.opts, &config, &mut self.cache)?;
+        Ok(PendingRebuild {
+            start,
+            config,
+            defer_search: self.good.is_some() && !reload_config,
+            loaded,
+        })
     }
 }
 

@@ -57,8 +57,8 @@ pub enum ServeEvent {
         first: bool,
         /// Only the search index, following a rebuild's pages.
         search_index: bool,
-        /// Only the pages of one edited body, ahead of the rebuild.
-        body_only: bool,
+        /// Only the pages of one edited document, ahead of the rebuild.
+        edited_page: bool,
         elapsed: Duration,
         files: usize,
         /// Output files that changed.
@@ -231,12 +231,21 @@ pub fn serve(opts: ServeOptions, report: &mut dyn FnMut(ServeEvent)) -> Result<(
         if let Err(e) = watcher.refresh() {
             report(ServeEvent::Notice(format!("file watcher: {e}")));
         }
-        // an edited body first (when that is all that changed), then the
-        // pages, then the search index they left as it was
+        // the edited page first: its body when that is all that changed,
+        // else its front matter once the content is through the consent
+        // gate; then the pages; then the search index they left as it was
         if let Some(outcome) = session.quick_edit(&changes) {
-            publish(&ctx, &session, outcome, Published::Body, report);
+            publish(&ctx, &session, outcome, Published::Edited, report);
         }
-        let outcome = session.rebuild_pages(&changes);
+        let outcome = match session.begin_rebuild(&changes) {
+            Ok(pending) => {
+                if let Some(outcome) = session.show_edited(&pending, &changes) {
+                    publish(&ctx, &session, outcome, Published::Edited, report);
+                }
+                session.finish_rebuild(pending)
+            }
+            Err(failed) => failed,
+        };
         publish(&ctx, &session, outcome, Published::Pages, report);
         if let Some(outcome) = session.finish_search() {
             publish(&ctx, &session, outcome, Published::SearchIndex, report);
@@ -249,8 +258,8 @@ pub fn serve(opts: ServeOptions, report: &mut dyn FnMut(ServeEvent)) -> Result<(
 enum Published {
     /// The first build.
     First,
-    /// The pages of an edited body, ahead of the rebuild.
-    Body,
+    /// The pages of an edited document, ahead of the rebuild.
+    Edited,
     /// A rebuild after changes (perhaps without its search index).
     Pages,
     /// The search index following a rebuild's pages.
@@ -307,7 +316,7 @@ fn publish(
             report(ServeEvent::Built {
                 first,
                 search_index: what == Published::SearchIndex,
-                body_only: what == Published::Body,
+                edited_page: what == Published::Edited,
                 elapsed,
                 files,
                 changed: changed.len(),

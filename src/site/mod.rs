@@ -182,6 +182,79 @@ struct Doc {
     data: PageData,
 }
 
+/// A talent's documents: one per language of the site, with the
+/// translated text where there is one and the original's elsewhere.
+fn talent_docs(t: Arc<content::Talent>, languages: &[String], default_lang: &str) -> Vec<Doc> {
+    languages
+        .iter()
+        .map(|lang| {
+            let (mut source, body_lang) = match t.translations.get(lang) {
+                Some(tr) => (tr.source.clone(), lang.clone()),
+                None => (t.source.clone(), t.source.lang.clone()),
+            };
+            source.lang = lang.clone();
+            Doc {
+                kind: Kind::Talent,
+                title: t.display_name_in(lang, default_lang).to_string(),
+                date: t.verified,
+                body_lang,
+                source,
+                data: PageData::Talent(t.clone()),
+            }
+        })
+        .collect()
+}
+
+fn story_doc(mut s: content::Story) -> Doc {
+    let source = std::mem::replace(&mut s.source, empty_source());
+    Doc {
+        kind: Kind::Story,
+        body_lang: source.lang.clone(),
+        title: s.title.clone(),
+        date: Some(s.date),
+        source,
+        data: PageData::Story(s),
+    }
+}
+
+fn report_doc(mut r: content::Report) -> Doc {
+    let source = std::mem::replace(&mut r.source, empty_source());
+    Doc {
+        kind: Kind::Report,
+        body_lang: source.lang.clone(),
+        title: r.title.clone(),
+        date: Some(r.date),
+        source,
+        data: PageData::Report(r),
+    }
+}
+
+fn page_doc(mut p: content::Page) -> Doc {
+    let source = std::mem::replace(&mut p.source, empty_source());
+    Doc {
+        kind: Kind::Page,
+        body_lang: source.lang.clone(),
+        title: p.title.clone(),
+        date: p.date,
+        source,
+        data: PageData::Page(p),
+    }
+}
+
+impl Doc {
+    /// The page's site path (`/en/talents/t-1/`).
+    fn path(&self, default_lang: &str) -> String {
+        let prefix = urls::lang_prefix(&self.source.lang, default_lang);
+        let slug = match &self.data {
+            PageData::Talent(t) => t.id.to_ascii_lowercase(),
+            PageData::Story(s) => s.slug.clone(),
+            PageData::Report(r) => r.slug.clone(),
+            PageData::Page(p) => p.slug.clone(),
+        };
+        urls::doc_path(&prefix, self.kind, &slug)
+    }
+}
+
 impl Site {
     /// Builds the model from gated content.
     pub fn build(content: Content, config: Arc<Config>) -> Result<Site> {
@@ -206,72 +279,14 @@ impl Site {
         let default_lang = config.default_language().to_string();
         let mut docs: Vec<Doc> = Vec::new();
         for t in content.talents {
-            let t = Arc::new(t);
-            for lang in &config.languages {
-                // the translated text when there is one, else the original's
-                let (mut source, body_lang) = match t.translations.get(lang) {
-                    Some(tr) => (tr.source.clone(), lang.clone()),
-                    None => (t.source.clone(), t.source.lang.clone()),
-                };
-                source.lang = lang.clone();
-                docs.push(Doc {
-                    kind: Kind::Talent,
-                    title: t.display_name_in(lang, &default_lang).to_string(),
-                    date: t.verified,
-                    body_lang,
-                    source,
-                    data: PageData::Talent(t.clone()),
-                });
-            }
+            docs.extend(talent_docs(Arc::new(t), &config.languages, &default_lang));
         }
-        for mut s in content.stories {
-            let source = std::mem::replace(&mut s.source, empty_source());
-            docs.push(Doc {
-                kind: Kind::Story,
-                body_lang: source.lang.clone(),
-                title: s.title.clone(),
-                date: Some(s.date),
-                source,
-                data: PageData::Story(s),
-            });
-        }
-        for mut r in content.reports {
-            let source = std::mem::replace(&mut r.source, empty_source());
-            docs.push(Doc {
-                kind: Kind::Report,
-                body_lang: source.lang.clone(),
-                title: r.title.clone(),
-                date: Some(r.date),
-                source,
-                data: PageData::Report(r),
-            });
-        }
-        for mut p in content.pages {
-            let source = std::mem::replace(&mut p.source, empty_source());
-            docs.push(Doc {
-                kind: Kind::Page,
-                body_lang: source.lang.clone(),
-                title: p.title.clone(),
-                date: p.date,
-                source,
-                data: PageData::Page(p),
-            });
-        }
+        docs.extend(content.stories.into_iter().map(story_doc));
+        docs.extend(content.reports.into_iter().map(report_doc));
+        docs.extend(content.pages.into_iter().map(page_doc));
 
         // URLs first: Markdown links resolve to them.
-        let paths: Vec<String> = docs
-            .iter()
-            .map(|d| {
-                let prefix = urls::lang_prefix(&d.source.lang, &default_lang);
-                let slug = match &d.data {
-                    PageData::Talent(t) => t.id.to_ascii_lowercase(),
-                    PageData::Story(s) => s.slug.clone(),
-                    PageData::Report(r) => r.slug.clone(),
-                    PageData::Page(p) => p.slug.clone(),
-                };
-                urls::doc_path(&prefix, d.kind, &slug)
-            })
-            .collect();
+        let paths: Vec<String> = docs.iter().map(|d| d.path(&default_lang)).collect();
         // content path → [(lang, doc index)], to link the reader's language when it exists
         let mut by_content: HashMap<String, Vec<(String, usize)>> = HashMap::new();
         let mut by_key: HashMap<(String, String), usize> = HashMap::new();

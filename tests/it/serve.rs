@@ -88,6 +88,23 @@ fn random_edit(site: &Path, rng: &mut Rng, step: usize, log: &mut Vec<String>) -
             "content/talents/t-2.md",
         )
     };
+    // every ninth step the front matter of a profile alone (the page is
+    // shown after the load), drawing nothing, so the random steps stay as
+    // they were
+    if step % 9 == 4 {
+        let t = read(ta);
+        let headline = t
+            .lines()
+            .find(|l| l.starts_with("headline:"))
+            .unwrap_or("headline: x")
+            .to_string();
+        let t = t.replace(
+            &headline,
+            &format!("headline: {{ja: 見出し{step}, en: Headline {step}}}"),
+        );
+        log.push(format!("{step}: change a profile's headline"));
+        return vec![w(ta, &t)];
+    }
     // a writer fixes a broken file soon: about every other step
     let broken = read(tc).contains("[unclosed");
     let op = if broken && rng.below(2) == 0 {
@@ -430,6 +447,7 @@ fn incremental_rebuilds_equal_full_builds_over_random_edits() {
         let mut incremental_renders = 0;
         let mut built = 0;
         let mut quick_edits = 0;
+        let mut shown_early = 0;
         for step in 0..45 {
             let paths = random_edit(&root, &mut rng, step, &mut log);
             let changes = changes_for(&root, &paths);
@@ -439,7 +457,17 @@ fn incremental_rebuilds_equal_full_builds_over_random_edits() {
                 quick_edits += 1;
                 assert_quick_edit_exact(&root, &session, &quick, &log);
             }
-            let outcome = session.rebuild_pages(&changes);
+            // so may a front-matter edit, once the content is loaded
+            let outcome = match session.begin_rebuild(&changes) {
+                Ok(pending) => {
+                    if let Some(shown) = session.show_edited(&pending, &changes) {
+                        shown_early += 1;
+                        assert_quick_edit_exact(&root, &session, &shown, &log);
+                    }
+                    session.finish_rebuild(pending)
+                }
+                Err(failed) => failed,
+            };
             if matches!(outcome, Outcome::Failed { .. }) {
                 assert_eq!(
                     session.output(),
@@ -484,6 +512,12 @@ fn incremental_rebuilds_equal_full_builds_over_random_edits() {
         assert!(
             quick_edits >= 1,
             "no edit took the quick path:\n{}",
+            log.join("\n")
+        );
+        // and headline edits are shown after the load
+        assert!(
+            shown_early >= 1,
+            "no front-matter edit was shown early:\n{}",
             log.join("\n")
         );
         // the cache did its work: far fewer renders than 45 full builds
@@ -714,6 +748,152 @@ fn an_edited_body_is_shown_before_the_rebuild_and_only_when_safe() {
         Outcome::Failed { .. }
     ));
     assert_eq!(session.output(), Some(&good), "the quick edit is undone");
+}
+
+/// A front-matter edit (a headline, a skill's years) is shown once the
+/// content is through the consent gate, before the model and the other
+/// pages are rebuilt: only that document's pages, byte for byte as the full
+/// build renders them; anything that moves the document in the site, a
+/// withdrawal or a changed body goes the long way, and a rebuild that
+/// fails undoes the page shown early.
+#[test]
+fn an_edited_front_matter_is_shown_after_the_load_and_only_when_safe() {
+    // a talent of the bilingual site has a page per language, both shown
+    for (fixture, file, pages) in [
+        (
+            "sites/basic",
+            "content/talents/t-b.md",
+            &["talents/t-b/index.html"][..],
+        ),
+        (
+            "sites/bilingual",
+            "content/talents/t-2.md",
+            &["en/talents/t-2/index.html", "talents/t-2/index.html"][..],
+        ),
+    ] {
+        let site = TempSite::from_fixture(fixture);
+        let root = site.path().to_path_buf();
+        let mut session = Session::new(options(&root), None);
+        assert!(matches!(session.build_all(), Outcome::Built { .. }));
+        let p = root.join(file);
+        let original = std::fs::read_to_string(&p).expect("talent");
+        let line = |key: &str| -> String {
+            original
+                .lines()
+                .find(|l| l.starts_with(key))
+                .unwrap_or_else(|| panic!("{key} in {file}"))
+                .to_string()
+        };
+        let headline = line("headline:");
+        let text = original.replace(&headline, "headline: 介護福祉士（夜勤可）");
+        std::fs::write(&p, &text).expect("write");
+        let changes = changes_for(&root, std::slice::from_ref(&p));
+        let before = session.output().expect("built").clone();
+        assert!(session.quick_edit(&changes).is_none(), "not the body alone");
+        let pending = session.begin_rebuild(&changes).expect("loads");
+        let shown = session
+            .show_edited(&pending, &changes)
+            .unwrap_or_else(|| panic!("{fixture}: a headline is shown early"));
+        let Outcome::Built { changed, .. } = &shown else {
+            panic!("{shown:?}")
+        };
+        let expected: Vec<String> = pages.iter().map(|s| s.to_string()).collect();
+        assert_eq!(changed, &expected, "{fixture}");
+        let full = tsunagi::generate(&options(&root)).expect("full build");
+        let out = session.output().expect("built").clone();
+        for page in pages {
+            assert!(String::from_utf8_lossy(&out.files[*page]).contains("介護福祉士（夜勤可）"));
+            assert_eq!(
+                out.files[*page], full.output.files[*page],
+                "{fixture} {page}"
+            );
+        }
+        for (path, bytes) in &before.files {
+            if !pages.contains(&path.as_str()) {
+                assert_eq!(out.files.get(path), Some(bytes), "{fixture}: {path} waits");
+            }
+        }
+        // the rebuild finds the pages done, and brings the lists up to date
+        let rebuilt = session.finish_rebuild(pending);
+        let Outcome::Built { changed, .. } = &rebuilt else {
+            panic!("{rebuilt:?}")
+        };
+        assert!(
+            pages.iter().all(|p| !changed.contains(&p.to_string())),
+            "{changed:?}"
+        );
+        let index = session.finish_search().expect("index follows");
+        assert_same_as_full(&root, &session, &rebuilt.with_index(index), &[]);
+
+        // what moves the document in the site, or ends it, goes the long way
+        let tags = line("tags:");
+        let verified = line("verified:");
+        for (why, edited) in [
+            (
+                "a tag added",
+                text.replace(&tags, &format!("{}, 夜勤]", tags.trim_end_matches(']'))),
+            ),
+            (
+                "reviewed again",
+                text.replace(&verified, "verified: 2026-05-02"),
+            ),
+            (
+                "consent withdrawn",
+                text.replace("withdrawn: null", "withdrawn: 2026-05-01"),
+            ),
+            (
+                "the body too",
+                text.replace(&headline, "headline: 介護職員（日勤）") + "\n追記。\n",
+            ),
+        ] {
+            std::fs::write(&p, &edited).expect("write");
+            let changes = changes_for(&root, std::slice::from_ref(&p));
+            let pending = session.begin_rebuild(&changes).expect("loads");
+            assert!(
+                session.show_edited(&pending, &changes).is_none(),
+                "{fixture}: {why}"
+            );
+            let o = session.finish_rebuild(pending);
+            let o = match session.finish_search() {
+                Some(index) => o.with_index(index),
+                None => o,
+            };
+            assert_same_as_full(&root, &session, &o, &[why.to_string()]);
+            // back to the edited text for the next case
+            std::fs::write(&p, &text).expect("write");
+            session.rebuild(&changes_for(&root, std::slice::from_ref(&p)));
+        }
+    }
+
+    // a page shown early whose rebuild fails (another file broke unseen,
+    // found only by the link check) is undone
+    let site = TempSite::from_fixture("sites/basic");
+    let root = site.path().to_path_buf();
+    let mut session = Session::new(options(&root), None);
+    assert!(matches!(session.build_all(), Outcome::Built { .. }));
+    let good = session.output().expect("built").clone();
+    let story = root.join("content/stories/amir.md");
+    let s = std::fs::read_to_string(&story).expect("amir");
+    std::fs::write(&story, format!("{s}\n[次の話](@/stories/nowhere.md)\n")).expect("break");
+    let p = root.join("content/talents/t-b.md");
+    let t = std::fs::read_to_string(&p).expect("t-b");
+    std::fs::write(&p, t.replace("headline: 介護職員", "headline: 介護福祉士")).expect("write");
+    let changes = changes_for(&root, std::slice::from_ref(&p));
+    let pending = session.begin_rebuild(&changes).expect("loads");
+    assert!(session.show_edited(&pending, &changes).is_some());
+    let html =
+        String::from_utf8_lossy(&session.output().expect("built").files["talents/t-b/index.html"])
+            .to_string();
+    assert!(html.contains("介護福祉士"));
+    assert!(matches!(
+        session.finish_rebuild(pending),
+        Outcome::Failed { .. }
+    ));
+    assert_eq!(
+        session.output(),
+        Some(&good),
+        "the page shown early is undone"
+    );
 }
 
 /// The dev server publishes a rebuild's pages before its search index:
