@@ -87,6 +87,7 @@ fn is_word_mark(c: char) -> bool {
 }
 
 /// A character that starts or continues a word.
+#[inline]
 fn is_word_start(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_alphanumeric();
@@ -145,7 +146,7 @@ fn first_unclean(text: &str, from: usize) -> Option<usize> {
                 return Some(i);
             }
             i += 1;
-        } else if (0xE5..=0xE9).contains(&x) {
+        } else if (0xE5..=0xE9).contains(&x) || (x == 0xE3 && clean_kana(b[i + 1], b[i + 2])) {
             i += 3;
         } else {
             let (c, n) = decode(b, i);
@@ -156,6 +157,20 @@ fn first_unclean(text: &str, from: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// For the UTF-8 bytes `E3 b1 b2`: a kana that normalisation leaves as it
+/// is, told from the bytes (U+3041–U+3096, U+309D–U+309E, U+30A1–U+30FE).
+/// Half of Japanese text is kana; `false` sends the rest through
+/// [`is_clean`].
+#[inline]
+fn clean_kana(b1: u8, b2: u8) -> bool {
+    match b1 {
+        0x81 => b2 >= 0x81,
+        0x82 => b2 <= 0x96 || (0x9D..=0x9E).contains(&b2) || b2 >= 0xA1,
+        0x83 => b2 <= 0xBE,
+        _ => false,
+    }
 }
 
 /// A character that normalisation leaves exactly as it is.
@@ -238,7 +253,7 @@ pub fn normalize(text: &str) -> Cow<'_, str> {
 }
 
 /// The character starting at byte `i` of valid UTF-8, and its length.
-#[inline]
+#[inline(always)]
 fn decode(b: &[u8], i: usize) -> (char, usize) {
     let x = b[i] as u32;
     let (v, n) = if x < 0x80 {
@@ -291,6 +306,18 @@ fn fmix(mut h: u32) -> u32 {
     h
 }
 
+/// For the UTF-8 bytes `E3 b1 b2`: a kana [`is_cjk`] counts (U+3041–U+3096,
+/// U+3099–U+309F, U+30A1–U+30FA, U+30FC–U+30FF), told from the bytes.
+#[inline]
+fn cjk_kana(b1: u8, b2: u8) -> bool {
+    match b1 {
+        0x81 => b2 >= 0x81,
+        0x82 => b2 <= 0x96 || (0x99..=0x9F).contains(&b2) || b2 >= 0xA1,
+        0x83 => b2 != 0xBB,
+        _ => false,
+    }
+}
+
 /// Calls `f` for every token of normalised text, in order, with its range and hashes.
 pub fn scan(norm: &str, mut f: impl FnMut(Scanned)) {
     let b = norm.as_bytes();
@@ -303,19 +330,20 @@ pub fn scan(norm: &str, mut f: impl FnMut(Scanned)) {
         if is_cjk(c) {
             while i < b.len() {
                 let x = b[i];
-                // U+5000–U+9FFF: CJK, decoded inline
-                let (d, m) = if (0xE5..=0xE9).contains(&x) {
-                    let v = ((x as u32 & 0x0F) << 12)
-                        | ((b[i + 1] as u32 & 0x3F) << 6)
-                        | (b[i + 2] as u32 & 0x3F);
-                    (char::from_u32(v).unwrap_or('\u{fffd}'), 3)
-                } else {
-                    let (d, m) = decode(b, i);
-                    if !is_cjk(d) {
-                        break;
-                    }
-                    (d, m)
-                };
+                // U+5000–U+9FFF and kana: CJK, decoded inline
+                let (d, m) =
+                    if (0xE5..=0xE9).contains(&x) || (x == 0xE3 && cjk_kana(b[i + 1], b[i + 2])) {
+                        let v = ((x as u32 & 0x0F) << 12)
+                            | ((b[i + 1] as u32 & 0x3F) << 6)
+                            | (b[i + 2] as u32 & 0x3F);
+                        (char::from_u32(v).unwrap_or('\u{fffd}'), 3)
+                    } else {
+                        let (d, m) = decode(b, i);
+                        if !is_cjk(d) {
+                            break;
+                        }
+                        (d, m)
+                    };
                 h = fnv(h, d);
                 i += m;
             }
@@ -331,7 +359,13 @@ pub fn scan(norm: &str, mut f: impl FnMut(Scanned)) {
             let mut chars = 1;
             let mut key = h;
             while i < b.len() {
-                let (d, m) = decode(b, i);
+                // ASCII (most words) without decoding: a letter or digit
+                // continues the word, anything else ends it
+                let (d, m) = match b[i] {
+                    x if x < 0x80 && x.is_ascii_alphanumeric() => (x as char, 1),
+                    x if x < 0x80 => break,
+                    _ => decode(b, i),
+                };
                 if !(is_word_start(d) || is_word_mark(d)) {
                     break;
                 }
@@ -565,6 +599,39 @@ mod tests {
             }
             let want = s.nfkc().collect::<String>().to_lowercase();
             assert_eq!(normalize(&s), want, "{s:?}");
+        }
+    }
+
+    /// Kana and CJK punctuation (U+3000–U+30FF, UTF-8 `E3 80`–`E3 83`) are
+    /// told apart from their bytes on the fast paths: every one of them,
+    /// alone and beside others, as full NFKC and the character tests say.
+    #[test]
+    fn kana_told_from_bytes_as_from_characters() {
+        for u in 0x3000..=0x30FF {
+            let Some(c) = char::from_u32(u) else { continue };
+            for s in [
+                format!("{c}"),
+                format!("あ{c}"),
+                format!("{c}\u{3099}"),
+                format!("漢{c}字"),
+                format!("{c}{c}a"),
+            ] {
+                let want = s.nfkc().collect::<String>().to_lowercase();
+                assert_eq!(normalize(&s), want, "U+{u:04X} in {s:?}");
+            }
+            let run = format!("漢{c}字");
+            if normalize(&run) != run {
+                continue;
+            }
+            let want: Vec<Token<'_>> = if is_cjk(c) {
+                vec![Token::Cjk(&run)]
+            } else if is_word_start(c) {
+                let w = &run[3..run.len() - 3];
+                vec![Token::Cjk("漢"), Token::Word(w), Token::Cjk("字")]
+            } else {
+                vec![Token::Cjk("漢"), Token::Cjk("字")]
+            };
+            assert_eq!(tokens(&run), want, "U+{u:04X}");
         }
     }
 
