@@ -273,7 +273,7 @@ impl Session {
             .as_ref()
             .filter(|_| pending.defer_search)
             .map(|g| &g.output);
-        self.search_pending = previous.is_some();
+        let deferred = previous.is_some();
         let result = generate_from_loaded(
             &self.opts,
             pending.config,
@@ -283,13 +283,13 @@ impl Session {
             &mut self.cache,
             previous,
         );
+        // a failed build leaves the last good one as it was, a search
+        // index still to build included
         let built = match result {
             Ok(built) => built,
-            Err(e) => {
-                self.search_pending = false;
-                return self.failed_with(e, start);
-            }
+            Err(e) => return self.failed_with(e, start),
         };
+        self.search_pending = deferred;
         self.failed = false;
         // what was shown early is part of the new build
         self.quick = None;
@@ -382,11 +382,17 @@ impl Session {
     /// [`Session::quick_edit`].
     pub fn show_edited(&mut self, pending: &PendingRebuild, changes: &Changes) -> Option<Outcome> {
         let start = Instant::now();
+        // the load must have read that one file and nothing else: a file
+        // changed unseen (its stamp differs) is in the new content but not
+        // in the last good model, which the edited pages draw everything
+        // else from (a story withdrawn unseen would stay on its talent's page)
         if self.quick.is_some()
             || self.failed
             || !pending.defer_search
             || changes.rescan
             || changes.paths.len() != 1
+            || self.cache.load.last_parsed != 1
+            || self.cache.load.last_walked
         {
             return None;
         }

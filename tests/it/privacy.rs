@@ -13,7 +13,7 @@ const TODAY: &str = "2026-06-01";
 
 /// A JPEG, 4×2 pixels, with an EXIF block holding orientation 6 (rotate
 /// 90° clockwise), GPS coordinates and a marker in the camera owner field.
-fn jpeg_with_gps() -> Vec<u8> {
+pub(crate) fn jpeg_with_gps() -> Vec<u8> {
     let img = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(4, 2, |x, _| {
         image::Rgb([x as u8 * 60, 20, 20])
     }));

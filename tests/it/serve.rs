@@ -865,26 +865,68 @@ fn an_edited_front_matter_is_shown_after_the_load_and_only_when_safe() {
         }
     }
 
-    // a page shown early whose rebuild fails (another file broke unseen,
-    // found only by the link check) is undone
+    // a file changed unseen goes the long way: the edited page would draw
+    // it from the last build (a story withdrawn unseen on its talent's page)
     let site = TempSite::from_fixture("sites/basic");
     let root = site.path().to_path_buf();
     let mut session = Session::new(options(&root), None);
     assert!(matches!(session.build_all(), Outcome::Built { .. }));
-    let good = session.output().expect("built").clone();
     let story = root.join("content/stories/amir.md");
     let s = std::fs::read_to_string(&story).expect("amir");
-    std::fs::write(&story, format!("{s}\n[次の話](@/stories/nowhere.md)\n")).expect("break");
-    let p = root.join("content/talents/t-b.md");
-    let t = std::fs::read_to_string(&p).expect("t-b");
-    std::fs::write(&p, t.replace("headline: 介護職員", "headline: 介護福祉士")).expect("write");
+    assert!(
+        s.contains("withdrawn: null"),
+        "the story has its own consent"
+    );
+    std::fs::write(
+        &story,
+        s.replace("withdrawn: null", "withdrawn: 2026-05-01"),
+    )
+    .expect("withdraw");
+    let p = root.join("content/talents/t-a.md");
+    let t = std::fs::read_to_string(&p).expect("t-a");
+    let headline = t
+        .lines()
+        .find(|l| l.starts_with("headline:"))
+        .expect("headline")
+        .to_string();
+    std::fs::write(
+        &p,
+        t.replace(&headline, "headline: {ja: 見出し, en: Headline}"),
+    )
+    .expect("write");
     let changes = changes_for(&root, std::slice::from_ref(&p));
+    let pending = session.begin_rebuild(&changes).expect("loads");
+    assert!(
+        session.show_edited(&pending, &changes).is_none(),
+        "two files read"
+    );
+    let o = session.finish_rebuild(pending);
+    let o = match session.finish_search() {
+        Some(index) => o.with_index(index),
+        None => o,
+    };
+    assert_same_as_full(&root, &session, &o, &["story withdrawn unseen".to_string()]);
+
+    // a page shown early whose rebuild fails (a static image with location
+    // data added unseen, found after the load) is undone
+    let good = session.output().expect("built").clone();
+    std::fs::create_dir_all(root.join("static")).expect("static");
+    std::fs::write(
+        root.join("static/unseen.jpg"),
+        crate::privacy::jpeg_with_gps(),
+    )
+    .expect("jpeg");
+    std::fs::write(
+        &p,
+        t.replace(&headline, "headline: {ja: 見出し2, en: Headline 2}"),
+    )
+    .expect("write");
     let pending = session.begin_rebuild(&changes).expect("loads");
     assert!(session.show_edited(&pending, &changes).is_some());
     let html =
-        String::from_utf8_lossy(&session.output().expect("built").files["talents/t-b/index.html"])
+        String::from_utf8_lossy(&session.output().expect("built").files["talents/t-a/index.html"])
             .to_string();
-    assert!(html.contains("介護福祉士"));
+    assert!(html.contains("見出し2"));
     assert!(matches!(
         session.finish_rebuild(pending),
         Outcome::Failed { .. }
@@ -894,6 +936,38 @@ fn an_edited_front_matter_is_shown_after_the_load_and_only_when_safe() {
         Some(&good),
         "the page shown early is undone"
     );
+}
+
+/// A rebuild that fails keeps the last good build as it was, including a
+/// search index it still owes: the next `finish_search` builds it.
+#[test]
+fn a_failed_rebuild_keeps_the_search_index_owed() {
+    let site = TempSite::from_fixture("sites/basic");
+    let root = site.path().to_path_buf();
+    let mut session = Session::new(options(&root), None);
+    assert!(matches!(session.build_all(), Outcome::Built { .. }));
+    let p = root.join("content/talents/t-b.md");
+    let t = std::fs::read_to_string(&p).expect("t-b");
+    std::fs::write(&p, t.replace("headline: 介護職員", "headline: 介護福祉士")).expect("write");
+    let changes = changes_for(&root, std::slice::from_ref(&p));
+    assert!(matches!(
+        session.rebuild_pages(&changes),
+        Outcome::Built { .. }
+    ));
+    // fails after the load: a static image with location data
+    std::fs::create_dir_all(root.join("static")).expect("static");
+    std::fs::write(root.join("static/gps.jpg"), crate::privacy::jpeg_with_gps()).expect("jpeg");
+    let more = t.replace("headline: 介護職員", "headline: 介護福祉士（夜勤可）");
+    std::fs::write(&p, more).expect("write");
+    assert!(matches!(
+        session.rebuild_pages(&changes),
+        Outcome::Failed { .. }
+    ));
+    let index = session.finish_search().expect("the index is still owed");
+    let Outcome::Built { changed, .. } = index else {
+        panic!("{index:?}")
+    };
+    assert!(!changed.is_empty(), "the index of 介護福祉士 is built");
 }
 
 /// The dev server publishes a rebuild's pages before its search index:
