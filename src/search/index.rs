@@ -270,17 +270,21 @@ type Wide = Vec<(u32, u32)>;
 const COMMON_CHAR_PHRASES: usize = 4;
 
 /// Sums phrase postings into document postings: a dense array per thread,
-/// so each posting costs an addition, not a hash lookup.
+/// so each posting costs an addition, not a hash lookup, and a bitset of
+/// the documents touched, read in order, so the list comes out sorted
+/// without sorting it or scanning every document.
 struct Accumulator {
     acc: Vec<u32>,
-    touched: Vec<u32>,
+    touched: Vec<u64>,
+    count: usize,
 }
 
 impl Accumulator {
     fn new(docs: usize) -> Accumulator {
         Accumulator {
             acc: vec![0; docs],
-            touched: Vec::new(),
+            touched: vec![0; docs.div_ceil(64)],
+            count: 0,
         }
     }
 
@@ -294,27 +298,21 @@ impl Accumulator {
             for &(d, w) in &phrase_list[pid as usize].1 {
                 let slot = &mut self.acc[d as usize];
                 if *slot == 0 {
-                    self.touched.push(d);
+                    self.touched[d as usize / 64] |= 1 << (d % 64);
+                    self.count += 1;
                 }
                 *slot = slot.saturating_add(w.saturating_mul(n).max(1));
             }
         }
-        // on many pages: read the accumulator in order instead of sorting
-        let p: Postings = if self.touched.len() * 16 > self.acc.len() {
-            self.acc
-                .iter_mut()
-                .enumerate()
-                .filter(|(_, w)| **w > 0)
-                .map(|(d, w)| (d as u32, clamp_weight(std::mem::take(w))))
-                .collect()
-        } else {
-            self.touched.sort_unstable();
-            self.touched
-                .iter()
-                .map(|&d| (d, clamp_weight(std::mem::take(&mut self.acc[d as usize]))))
-                .collect()
-        };
-        self.touched.clear();
+        let mut p: Postings = Vec::with_capacity(std::mem::take(&mut self.count));
+        for (i, word) in self.touched.iter_mut().enumerate() {
+            let mut bits = std::mem::take(word);
+            while bits != 0 {
+                let d = i * 64 + bits.trailing_zeros() as usize;
+                p.push((d as u32, clamp_weight(std::mem::take(&mut self.acc[d]))));
+                bits &= bits - 1;
+            }
+        }
         p
     }
 }
