@@ -141,7 +141,16 @@ pub fn generate_with(
     renderer: &Renderer,
     start: Instant,
 ) -> Result<Built> {
-    generate_inner(opts, config, renderer, start, None, SearchFiles::Build)
+    let loaded = load_stage(opts, &config, None)?;
+    generate_loaded(
+        opts,
+        config,
+        renderer,
+        start,
+        loaded,
+        None,
+        SearchFiles::Build,
+    )
 }
 
 /// What the dev server keeps between builds of one site so that a build
@@ -177,31 +186,12 @@ fn stamp(path: &Path) -> Option<FileStamp> {
         .map(|m| (m.len(), m.modified().ok()))
 }
 
-/// [`generate_with`], reusing what `cache` holds from earlier builds of the
-/// same site. The result is the same as `generate_with`'s.
-pub fn generate_cached(
-    opts: &BuildOptions,
-    config: Arc<Config>,
-    renderer: &Renderer,
-    start: Instant,
-    cache: &mut BuildCache,
-) -> Result<Built> {
-    generate_inner(
-        opts,
-        config,
-        renderer,
-        start,
-        Some(cache),
-        SearchFiles::Build,
-    )
-}
-
 /// Replaces the search index files of `built` (made by
 /// [`generate_from_loaded`] with the previous output, whose index it
 /// carries as it was: the dev server publishes the pages of such a build
 /// at once, so an edit reaches the browser before the index, which only the
 /// search page and the talent directory read) with its own site's index: the output
-/// is then exactly that of [`generate_cached`]. Returns the index files
+/// is then exactly that of [`generate_from_loaded`] without it. Returns the index files
 /// that changed (added, changed or removed), sorted.
 pub fn finish_search(
     built: &mut Built,
@@ -313,18 +303,6 @@ fn content_files_cached(
     Ok(out)
 }
 
-fn generate_inner(
-    opts: &BuildOptions,
-    config: Arc<Config>,
-    renderer: &Renderer,
-    start: Instant,
-    mut cache: Option<&mut BuildCache>,
-    search_files: SearchFiles<'_>,
-) -> Result<Built> {
-    let loaded = load_stage(opts, &config, cache.as_deref_mut())?;
-    generate_loaded(opts, config, renderer, start, loaded, cache, search_files)
-}
-
 /// The first stage of a build: the content, loaded and through the consent
 /// gate. The dev server stops here to show an edited page early
 /// (`serve::incremental`), then hands it to [`generate_from_loaded`].
@@ -355,13 +333,16 @@ fn load_stage(
     Ok(Loaded { content, stages })
 }
 
-/// Loads the content as [`generate_cached`] does, and stops there.
+/// Loads the content through the consent gate, reusing what `cache` holds
+/// from earlier builds of the same site (parse results of unchanged files).
 pub fn load_cached(opts: &BuildOptions, config: &Config, cache: &mut BuildCache) -> Result<Loaded> {
     load_stage(opts, config, Some(cache))
 }
 
-/// The rest of [`generate_cached`] after [`load_cached`]; with `previous`
-/// (the last good output), as [`generate_cached_without_search`].
+/// The rest of a build after [`load_cached`], reusing what `cache` holds:
+/// the output is exactly [`generate_with`]'s. With `previous` (the last
+/// good output), the search index is not built: the output carries
+/// `previous`'s index files as they were, and [`finish_search`] follows.
 pub fn generate_from_loaded(
     opts: &BuildOptions,
     config: Arc<Config>,

@@ -54,7 +54,7 @@ pub mod yaml;
 mod build;
 
 pub use build::{
-    BuildCache, BuildOptions, BuildReport, BuildSummary, Built, build, check, finish_search,
-    generate, generate_cached, generate_with, today_in,
+    BuildCache, BuildOptions, BuildReport, BuildSummary, Built, Loaded, build, check,
+    finish_search, generate, generate_from_loaded, generate_with, load_cached, today_in,
 };
 pub use error::{Diagnostic, Diagnostics, Error, Result, Severity};

@@ -11,7 +11,8 @@
 //!   changed: the render cache's fingerprints include both);
 //! * content and static files: only what was read from those paths.
 //!
-//! Then the normal pipeline runs with the caches ([`crate::generate_cached`]),
+//! Then the normal pipeline runs with the caches ([`crate::load_cached`],
+//! [`crate::generate_from_loaded`]),
 //! so the consent gate, the model, link checks and the output assembly run
 //! as in `tsunagi build` and an incremental build equals a full one.
 //!
@@ -124,6 +125,16 @@ struct QuickEdit {
     pages: crate::site::edit::Replaced,
     /// Output files with their previous bytes.
     files: Vec<(String, Option<Arc<[u8]>>)>,
+}
+
+/// The Markdown file a batch of changes names, when that is all it names
+/// (the save of one document, which the edited page can answer first).
+fn one_markdown_file(changes: &Changes) -> Option<&std::path::Path> {
+    if changes.rescan || changes.paths.len() != 1 {
+        return None;
+    }
+    let (kind, path) = changes.paths.first()?;
+    (*kind == ChangeKind::Content && path.extension().is_some_and(|e| e == "md")).then_some(path)
 }
 
 /// Renders the pages an edit replaced in `good` into its output; `None`
@@ -349,13 +360,10 @@ impl Session {
     /// undone, so the last good site is what is served with the errors.
     pub fn quick_edit(&mut self, changes: &Changes) -> Option<Outcome> {
         let start = Instant::now();
-        if self.failed || changes.rescan || changes.paths.len() != 1 {
+        if self.failed {
             return None;
         }
-        let (kind, path) = changes.paths.iter().next()?;
-        if *kind != ChangeKind::Content || path.extension().is_none_or(|e| e != "md") {
-            return None;
-        }
+        let path = one_markdown_file(changes)?;
         let config = self.config.as_deref()?;
         let renderer = self.renderer.as_ref()?;
         let good = self.good.as_mut()?;
@@ -389,17 +397,12 @@ impl Session {
         if self.quick.is_some()
             || self.failed
             || !pending.defer_search
-            || changes.rescan
-            || changes.paths.len() != 1
             || self.cache.load.last_parsed != 1
             || self.cache.load.last_walked
         {
             return None;
         }
-        let (kind, path) = changes.paths.iter().next()?;
-        if *kind != ChangeKind::Content || path.extension().is_none_or(|e| e != "md") {
-            return None;
-        }
+        let path = one_markdown_file(changes)?;
         let renderer = self.renderer.as_ref()?;
         let good = self.good.as_mut()?;
         // consent is judged per day: the last build's pages are of its day
