@@ -1,8 +1,10 @@
-//! Times the search index stage against the whole in-memory build, for
-//! `bench/search.sh`: how much of a build the index costs, and its size.
-//! Wall time (median of RUNS) is what a writer waits; CPU time (all threads,
-//! from /proc/self/stat, median too) is steadier on a machine shared with
-//! other work, so the share is reported for both.
+//! What the search index adds to a build, for `bench/search.sh`: whole
+//! in-memory builds with the index and without it (alternating, medians of
+//! RUNS each), the index stage alone, and the index's size. Wall time is
+//! what a writer waits; CPU time (all threads, from /proc/self/stat) is
+//! steadier on a machine shared with other work, so both are reported.
+//! The index is built beside the pages, so the wall time it adds is less
+//! than the stage alone takes when rendering leaves a core idle.
 //!
 //! usage: cargo run --release --example search_timing -- SITE_ROOT [RUNS] [TODAY]
 //! (`INDEX_RUNS=n` repeats the index stage alone n times, for profiling.)
@@ -44,21 +46,29 @@ fn main() -> ExitCode {
     let today = args
         .get(3)
         .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-    let mut opts = tsunagi::BuildOptions::new(root);
-    opts.today = today;
-    type Times = (Vec<Duration>, Vec<Duration>);
-    let run = || -> tsunagi::Result<(Times, Times, usize, usize, usize)> {
-        let config = Config::load(&opts.root)?;
-        let theme = Theme::load(&opts.root, &config)?;
-        let (mut full, mut full_cpu) = (Vec::new(), Vec::new());
+    let mut with = tsunagi::BuildOptions::new(root);
+    with.today = today;
+    let mut without = with.clone();
+    without.search_index = false;
+    let run = || -> tsunagi::Result<String> {
+        let config = Config::load(&with.root)?;
+        let theme = Theme::load(&with.root, &config)?;
+        // builds with and without the index alternate, so a slow spell of
+        // the machine is charged to both
+        let (mut full, mut full_cpu, mut bare, mut bare_cpu) = (vec![], vec![], vec![], vec![]);
         let mut built = None;
         for _ in 0..runs {
-            let (b, w, c) = timed(|| tsunagi::generate(&opts));
+            let (b, w, c) = timed(|| tsunagi::generate(&with));
             built = Some(b?);
             full.push(w);
             full_cpu.push(c);
+            let (b, w, c) = timed(|| tsunagi::generate(&without));
+            b?;
+            bare.push(w);
+            bare_cpu.push(c);
         }
         let built = built.expect("at least one run");
+        // the index stage alone, on one thread pool with nothing beside it
         let (mut index, mut index_cpu) = (Vec::new(), Vec::new());
         let mut files = Vec::new();
         let index_runs: usize = std::env::var("INDEX_RUNS")
@@ -71,34 +81,30 @@ fn main() -> ExitCode {
             index.push(w);
             index_cpu.push(c);
         }
-        let bytes = files.iter().map(|(_, b)| b.len()).sum();
-        Ok((
-            (full, full_cpu),
-            (index, index_cpu),
-            files.len(),
-            bytes,
+        let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        let part = |with: Duration, without: Duration| {
+            format!(
+                "{{\"build_ms\": {:.0}, \"build_without_index_ms\": {:.0}, \"index_adds_percent\": {:.1}}}",
+                ms(with),
+                ms(without),
+                100.0 * (with.as_secs_f64() - without.as_secs_f64())
+                    / without.as_secs_f64().max(1e-9)
+            )
+        };
+        Ok(format!(
+            "{{\"pages\": {}, \"runs\": {runs}, \"wall\": {}, \"cpu\": {}, \"index_stage_alone\": {{\"wall_ms\": {:.0}, \"cpu_ms\": {:.0}}}, \"index_files\": {}, \"index_bytes\": {bytes}}}",
             built.site.pages.len(),
+            part(median(full), median(bare)),
+            part(median(full_cpu), median(bare_cpu)),
+            ms(median(index)),
+            ms(median(index_cpu)),
+            files.len(),
         ))
     };
     match run() {
-        Ok(((full, full_cpu), (index, index_cpu), files, bytes, pages)) => {
-            let ms = |d: Duration| d.as_secs_f64() * 1e3;
-            let (f, i) = (median(full), median(index));
-            let (fc, ic) = (median(full_cpu), median(index_cpu));
-            let share = |i: Duration, f: Duration| {
-                100.0 * i.as_secs_f64() / f.saturating_sub(i).as_secs_f64().max(1e-9)
-            };
-            println!(
-                "{{\"pages\": {pages}, \"runs\": {runs}, \"wall\": {{\"build_ms\": {:.0}, \"index_ms\": {:.0}, \"build_without_index_ms\": {:.0}, \"index_adds_percent\": {:.1}}}, \"cpu\": {{\"build_ms\": {:.0}, \"index_ms\": {:.0}, \"build_without_index_ms\": {:.0}, \"index_adds_percent\": {:.1}}}, \"index_files\": {files}, \"index_bytes\": {bytes}}}",
-                ms(f),
-                ms(i),
-                ms(f.saturating_sub(i)),
-                share(i, f),
-                ms(fc),
-                ms(ic),
-                ms(fc.saturating_sub(ic)),
-                share(ic, fc),
-            );
+        Ok(json) => {
+            println!("{json}");
             ExitCode::SUCCESS
         }
         Err(e) => {

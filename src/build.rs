@@ -32,6 +32,10 @@ pub struct BuildOptions {
     pub audience: BuildAudience,
     /// Let tsunagi manage a non-empty output folder it did not create.
     pub force: bool,
+    /// Build the search index (default). Off, the output has no index, so
+    /// the search page and the talent directory's filters find nothing; the
+    /// benchmarks turn it off to measure what the index adds to a build.
+    pub search_index: bool,
 }
 
 impl BuildOptions {
@@ -45,6 +49,7 @@ impl BuildOptions {
             today: None,
             audience: BuildAudience::Public,
             force: false,
+            search_index: true,
         }
     }
 
@@ -149,7 +154,11 @@ pub fn generate_with(
         start,
         loaded,
         None,
-        SearchFiles::Build,
+        if opts.search_index {
+            SearchFiles::Build
+        } else {
+            SearchFiles::Skip
+        },
     )
 }
 
@@ -241,6 +250,8 @@ fn is_search_file(dirs: &[String], path: &str) -> bool {
 enum SearchFiles<'a> {
     Build,
     Previous(&'a Output),
+    /// [`BuildOptions::search_index`] is off.
+    Skip,
 }
 
 /// Content files (bundle files, re-encoded images) in the order
@@ -353,6 +364,7 @@ pub fn generate_from_loaded(
     previous: Option<&Output>,
 ) -> Result<Built> {
     let search = match previous {
+        _ if !opts.search_index => SearchFiles::Skip,
         Some(p) => SearchFiles::Previous(p),
         None => SearchFiles::Build,
     };
@@ -391,49 +403,52 @@ fn generate_loaded(
                 }
             }
         };
-    // The search index is built before the pages are rendered, though it
-    // joins the output after them: its working set (every page's text,
-    // tokenised) is freed before the rendered site fills memory, which
-    // keeps the peak near the larger of the two rather than their sum.
-    let search_files: Vec<(String, Arc<[u8]>)> = match search_files {
-        SearchFiles::Build => search::build_cached(
-            &site,
-            &renderer.theme().strings,
-            cache.as_deref_mut().map(|c| &mut c.search),
-        )
-        .into_iter()
-        .map(|(path, bytes)| (path, bytes.into()))
-        .collect(),
-        SearchFiles::Previous(previous) => {
-            let dirs = search_dirs(&site);
-            previous
-                .files
-                .iter()
-                .filter(|(path, _)| is_search_file(&dirs, path))
-                .map(|(path, bytes)| (path.clone(), bytes.clone()))
-                .collect()
-        }
+    // The search index is built beside the pages rather than before them:
+    // rendering leaves a core idle at times (its list pages wait for their
+    // slowest term, the plan is made on one thread) and the index's work
+    // fills those gaps. Both hold the site model by reference.
+    let (search_cache, render_cache) = match cache.as_deref_mut() {
+        Some(c) => (Some(&mut c.search), Some(&mut c.render)),
+        None => (None, None),
     };
-    stages.mark("search index");
-    let pages_rendered = match cache.as_deref_mut() {
-        Some(c) => {
-            let pages = render::render_site_cached(&site, renderer, &mut c.render)?;
-            let n = pages.len();
-            for (path, bytes) in pages {
-                if !output.insert_shared(path.clone(), bytes) {
-                    diags.push(output::collision(&path, "generated pages"));
+    let strings = &renderer.theme().strings;
+    let (search_files, pages) = rayon::join(
+        || -> Vec<(String, Arc<[u8]>)> {
+            match search_files {
+                SearchFiles::Build => search::build_cached(&site, strings, search_cache)
+                    .into_iter()
+                    .map(|(path, bytes)| (path, bytes.into()))
+                    .collect(),
+                SearchFiles::Previous(previous) => {
+                    let dirs = search_dirs(&site);
+                    previous
+                        .files
+                        .iter()
+                        .filter(|(path, _)| is_search_file(&dirs, path))
+                        .map(|(path, bytes)| (path.clone(), bytes.clone()))
+                        .collect()
                 }
+                SearchFiles::Skip => Vec::new(),
             }
-            n
+        },
+        || -> Result<Vec<(String, Arc<[u8]>)>> {
+            Ok(match render_cache {
+                Some(c) => render::render_site_cached(&site, renderer, c)?,
+                None => render::render_site(&site, renderer)?
+                    .into_iter()
+                    .map(|(path, bytes)| (path, bytes.into()))
+                    .collect(),
+            })
+        },
+    );
+    let pages = pages?;
+    let pages_rendered = pages.len();
+    for (path, bytes) in pages {
+        if !output.insert_shared(path.clone(), bytes) {
+            diags.push(output::collision(&path, "generated pages"));
         }
-        None => {
-            let pages = render::render_site(&site, renderer)?;
-            let n = pages.len();
-            add(pages, "generated pages", &mut diags, &mut output);
-            n
-        }
-    };
-    stages.mark("render pages");
+    }
+    stages.mark("search index and pages");
     add(feeds::atom(&site), "feeds", &mut diags, &mut output);
     add(
         feeds::sitemaps(&site)
@@ -691,13 +706,17 @@ fn finish_build(
 /// Everything besides the input files that a build's output depends on.
 fn settings(opts: &BuildOptions, config: &Config, dir: &Path) -> String {
     let today = opts.today_for(config);
-    format!(
+    let mut s = format!(
         "base_url={:?}\0drafts={}\0audience={:?}\0today={today}\0output={}",
         config.base_url,
         opts.drafts,
         opts.audience,
         dir.display()
-    )
+    );
+    if !opts.search_index {
+        s.push_str("\0search_index=false");
+    }
+    s
 }
 
 /// Generates the site and writes nothing.

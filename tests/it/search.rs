@@ -346,6 +346,59 @@ fn the_index_is_byte_identical_from_run_to_run() {
     assert_eq!(a, b);
 }
 
+/// The benchmarks measure the index's share of a build by building without
+/// it (`BuildOptions::search_index`): that build must differ from a full
+/// one by the index files alone, and the index built beside the pages
+/// must be the one built on its own.
+#[test]
+fn a_build_without_the_index_lacks_only_the_index() {
+    let site = TempSite::from_fixture("sites/search");
+    let mut opts = tsunagi::BuildOptions::new(site.path());
+    opts.today = chrono::NaiveDate::from_ymd_opt(2026, 6, 1);
+    let full = tsunagi::generate(&opts).expect("build").output.files;
+    opts.search_index = false;
+    let bare = tsunagi::generate(&opts).expect("build").output.files;
+    let (index, rest): (BTreeMap<_, _>, BTreeMap<_, _>) = full
+        .into_iter()
+        .partition(|(path, _)| path.split('/').any(|part| part == "search-index"));
+    for part in [
+        "manifest.json",
+        "t/0.bin",
+        "o/0.bin",
+        "p/0.bin",
+        "d/0.bin",
+        "f/all.bin",
+    ] {
+        assert!(
+            index.contains_key(&format!("search-index/{part}")),
+            "{part}: {:?}",
+            index.keys()
+        );
+    }
+    assert!(index.contains_key("en/search-index/manifest.json"));
+    assert_eq!(
+        rest.keys().collect::<Vec<_>>(),
+        bare.keys().collect::<Vec<_>>()
+    );
+    assert!(rest == bare, "a page differs without the index");
+    let built = tsunagi::generate(&tsunagi::BuildOptions {
+        search_index: true,
+        ..opts
+    })
+    .expect("build");
+    let strings = tsunagi::render::theme::Theme::load(site.path(), &built.site.config)
+        .expect("theme")
+        .strings;
+    let alone: BTreeMap<String, Vec<u8>> = tsunagi::search::build(&built.site, &strings)
+        .into_iter()
+        .collect();
+    let beside: BTreeMap<String, Vec<u8>> = index
+        .into_iter()
+        .map(|(path, bytes)| (path, bytes.to_vec()))
+        .collect();
+    assert_eq!(alone, beside);
+}
+
 #[test]
 fn a_page_cannot_take_the_index_folder() {
     let site = TempSite::from_fixture("sites/search");
