@@ -40,7 +40,14 @@ fn corpus(pages: usize) -> PathBuf {
         .unwrap_or_else(|| repo.join("../shared/bench/gen_corpus.py"));
     let status = Command::new("python3")
         .arg(&generator)
-        .args(["--pages", &pages.to_string(), "--seed", "1", "--flavor", "tsunagi"])
+        .args([
+            "--pages",
+            &pages.to_string(),
+            "--seed",
+            "1",
+            "--flavor",
+            "tsunagi",
+        ])
         .arg("--out")
         .arg(&dir)
         .status();
