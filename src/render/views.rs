@@ -288,11 +288,11 @@ impl<'a> ViewBuilder<'a> {
 
     /// A term's link in this language.
     pub fn term_link(&self, kind: TaxonomyKind, name: &str) -> Link {
-        let lang = self.site.language(self.lang);
-        let slug = crate::slug::term_slug(name);
-        let term = lang
+        let term = self
+            .site
+            .language(self.lang)
             .and_then(|l| l.taxonomy(kind))
-            .and_then(|t| t.terms.iter().find(|t| t.slug == slug));
+            .and_then(|t| t.term(name));
         match term {
             Some(t) => Link {
                 name: self.term_display(kind, &t.name),

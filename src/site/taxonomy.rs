@@ -99,6 +99,24 @@ pub struct Taxonomy {
     pub path: String,
     /// Terms sorted by name.
     pub terms: Vec<Term>,
+    /// Every spelling met (trimmed) → its term in `terms`: pages and cards
+    /// link their terms by name, and slugging a name (Unicode
+    /// normalisation) for every link cost more than the rest of the link.
+    by_name: HashMap<String, TermId>,
+}
+
+impl Taxonomy {
+    /// The term a page's `name` (as written in its front matter) belongs to.
+    pub fn term(&self, name: &str) -> Option<&Term> {
+        let name = name.trim();
+        match self.by_name.get(name) {
+            Some(&id) => self.terms.get(id),
+            None => {
+                let slug = crate::slug::term_slug(name);
+                self.terms.iter().find(|t| t.slug == slug)
+            }
+        }
+    }
 }
 
 /// Collects terms while pages are visited in order.
@@ -166,12 +184,18 @@ impl Builder {
         }
         let mut terms: Vec<Option<Term>> = self.terms.into_iter().map(Some).collect();
         let sorted = order.iter().filter_map(|&i| terms[i].take()).collect();
+        let by_name = self
+            .by_name
+            .into_iter()
+            .map(|(name, old)| (name, remap[old]))
+            .collect();
         (
             Taxonomy {
                 kind,
                 lang: lang.to_string(),
                 path: format!("{prefix}/{}/", kind.segment()),
                 terms: sorted,
+                by_name,
             },
             remap,
         )
