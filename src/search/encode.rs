@@ -260,6 +260,32 @@ pub(crate) mod tests {
         assert!(WEIGHTS.windows(2).all(|w| w[0] < w[1]));
     }
 
+    /// Around the point where a bitmap becomes smaller than the gaps, the
+    /// smaller one is written, and either reads back as written.
+    #[test]
+    fn the_smaller_of_gaps_and_bitmap_is_written() {
+        for step in 1..40u32 {
+            for n in [1usize, 2, 7, 8, 9, 50, 300] {
+                let p: Postings = (0..n as u32).map(|i| (5 + i * step, 3)).collect();
+                let mut gaps = Buf::default();
+                let mut prev = None;
+                for &(d, _) in &p {
+                    gaps.uint(gap(prev, d));
+                    prev = Some(d);
+                }
+                let bitmap_len = ((p[n - 1].0 - p[0].0) as usize + 1).div_ceil(8);
+                let mut b = Buf::default();
+                write_postings(&mut b, &p);
+                let mut head = Buf::default();
+                head.uint(n as u64);
+                let mode = b.0[head.0.len()];
+                assert_eq!(mode == 1, bitmap_len + 4 < gaps.0.len(), "step {step}, {n}");
+                let mut r = Reader::new(&b.0);
+                assert_eq!(r.postings(), p, "step {step}, {n}");
+            }
+        }
+    }
+
     #[test]
     fn dense_postings_are_bitmaps_sparse_ones_gaps() {
         let dense: Postings = (100..400).map(|d| (d, (d % 16) as u8)).collect();
