@@ -353,7 +353,8 @@ pub fn load_cached(opts: &BuildOptions, config: &Config, cache: &mut BuildCache)
 /// The rest of a build after [`load_cached`], reusing what `cache` holds:
 /// the output is exactly [`generate_with`]'s. With `previous` (the last
 /// good output), the search index is not built: the output carries
-/// `previous`'s index files as they were, and [`finish_search`] follows.
+/// `previous`'s index files as they were, and [`finish_search`] follows
+/// (unless [`BuildOptions::search_index`] is off: then there is no index).
 pub fn generate_from_loaded(
     opts: &BuildOptions,
     config: Arc<Config>,
@@ -406,7 +407,11 @@ fn generate_loaded(
     // The search index is built beside the pages rather than before them:
     // rendering leaves a core idle at times (its list pages wait for their
     // slowest term, the plan is made on one thread) and the index's work
-    // fills those gaps. Both hold the site model by reference.
+    // fills those gaps. Both hold the site model by reference. The price is
+    // memory: the index's working set (every page's text, tokenised) is
+    // alive while the rendered pages fill memory, where built first it was
+    // freed before (peak 467 MB instead of 439 at 10,000 pages, 2,155
+    // instead of 1,952 at 50,000; Hugo's are 1,241 and 6,232).
     let (search_cache, render_cache) = match cache.as_deref_mut() {
         Some(c) => (Some(&mut c.search), Some(&mut c.render)),
         None => (None, None),

@@ -260,10 +260,11 @@ pub(crate) mod tests {
         assert!(WEIGHTS.windows(2).all(|w| w[0] < w[1]));
     }
 
-    /// Around the point where a bitmap becomes smaller than the gaps, the
-    /// smaller one is written, and either reads back as written.
+    /// Around the point where a bitmap becomes smaller than the gaps: the
+    /// bitmap is written when it is more than four bytes smaller (what the
+    /// client's decoder is told by the mode byte), and either reads back.
     #[test]
-    fn the_smaller_of_gaps_and_bitmap_is_written() {
+    fn gaps_or_bitmap_by_size_and_both_read_back() {
         for step in 1..40u32 {
             for n in [1usize, 2, 7, 8, 9, 50, 300] {
                 let p: Postings = (0..n as u32).map(|i| (5 + i * step, 3)).collect();

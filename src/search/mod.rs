@@ -304,9 +304,12 @@ fn compressor() -> libdeflater::Compressor {
 /// Compresses one index file with `c` (see [`compressor`]).
 fn compress(c: &mut libdeflater::Compressor, bytes: &[u8]) -> Vec<u8> {
     let mut out = vec![0; c.zlib_compress_bound(bytes.len())];
-    // the buffer has the bound libdeflate asks for, so this cannot fail
-    let n = c.zlib_compress(bytes, &mut out).unwrap_or(0);
+    let n = c
+        .zlib_compress(bytes, &mut out)
+        .expect("the buffer has the size libdeflate's bound asks for");
     out.truncate(n);
+    // the dev server keeps compressed files between builds: not their bound
+    out.shrink_to_fit();
     out
 }
 

@@ -284,7 +284,8 @@ impl Session {
             .as_ref()
             .filter(|_| pending.defer_search)
             .map(|g| &g.output);
-        let deferred = previous.is_some();
+        // (with the index turned off there is nothing to follow)
+        let deferred = previous.is_some() && self.opts.search_index;
         let result = generate_from_loaded(
             &self.opts,
             pending.config,

@@ -219,6 +219,12 @@ mod tests {
         assert_eq!(t.terms[1].pages, [0, 1, 2]);
         assert_eq!(t.terms[1].path, "/skills/ui-ux/");
         assert_eq!(t.terms[0].name, "Python");
+        // a page's spelling finds its term; so does one no page wrote
+        let term = |name: &str| t.term(name).map(|x| x.name.as_str());
+        assert_eq!(term("ＵＩ／ＵＸ"), Some("UI/UX"));
+        assert_eq!(term(" Python "), Some("Python"));
+        assert_eq!(term("UI / UX"), Some("UI/UX"));
+        assert_eq!(term("Rust"), None);
     }
 
     #[test]

@@ -1017,6 +1017,31 @@ fn pages_first_then_the_search_index() {
     assert!(session.finish_search().is_none(), "once");
 }
 
+/// With the index turned off (`BuildOptions::search_index`), no rebuild
+/// owes one: the session's output stays without index files.
+#[test]
+fn without_the_index_no_rebuild_owes_one() {
+    let site = TempSite::from_fixture("sites/basic");
+    let root = site.path().to_path_buf();
+    let mut opts = options(&root);
+    opts.search_index = false;
+    let mut session = Session::new(opts, None);
+    assert!(matches!(session.build_all(), Outcome::Built { .. }));
+    let p = root.join("content/talents/t-b.md");
+    let text = std::fs::read_to_string(&p).expect("t-b");
+    std::fs::write(&p, format!("{text}\n索引なしのテストです。\n")).expect("write");
+    let pages = session.rebuild_pages(&changes_for(&root, std::slice::from_ref(&p)));
+    assert!(matches!(pages, Outcome::Built { .. }), "{pages:?}");
+    assert!(session.finish_search().is_none(), "no index is owed");
+    let out = session.output().expect("built");
+    assert!(out.files.contains_key("talents/t-b/index.html"));
+    assert!(
+        !out.files.keys().any(|path| path.contains("search-index/")),
+        "{:?}",
+        out.files.keys().collect::<Vec<_>>()
+    );
+}
+
 // ---------------------------------------------------------------- binary
 
 /// The real binary serving a temporary copy of a fixture site.
