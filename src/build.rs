@@ -154,11 +154,7 @@ pub fn generate_with(
         start,
         loaded,
         None,
-        if opts.search_index {
-            SearchFiles::Build
-        } else {
-            SearchFiles::Skip
-        },
+        SearchFiles::choose(opts, None),
     )
 }
 
@@ -252,6 +248,18 @@ enum SearchFiles<'a> {
     Previous(&'a Output),
     /// [`BuildOptions::search_index`] is off.
     Skip,
+}
+
+impl<'a> SearchFiles<'a> {
+    /// The one rule: no index when it is turned off; otherwise carry
+    /// `previous`'s index files when there is a previous output, else build.
+    fn choose(opts: &BuildOptions, previous: Option<&'a Output>) -> Self {
+        match previous {
+            _ if !opts.search_index => SearchFiles::Skip,
+            Some(p) => SearchFiles::Previous(p),
+            None => SearchFiles::Build,
+        }
+    }
 }
 
 /// Content files (bundle files, re-encoded images) in the order
@@ -364,11 +372,7 @@ pub fn generate_from_loaded(
     cache: &mut BuildCache,
     previous: Option<&Output>,
 ) -> Result<Built> {
-    let search = match previous {
-        _ if !opts.search_index => SearchFiles::Skip,
-        Some(p) => SearchFiles::Previous(p),
-        None => SearchFiles::Build,
-    };
+    let search = SearchFiles::choose(opts, previous);
     generate_loaded(opts, config, renderer, start, loaded, Some(cache), search)
 }
 

@@ -278,14 +278,14 @@ impl Session {
             }
         };
         // defer the search index only when the last good build's index
-        // files are where this build's go (same configuration)
+        // files are where this build's go (same configuration), and never
+        // when the index is turned off: then nothing is owed
         let previous = self
             .good
             .as_ref()
-            .filter(|_| pending.defer_search)
+            .filter(|_| pending.defer_search && self.opts.search_index)
             .map(|g| &g.output);
-        // (with the index turned off there is nothing to follow)
-        let deferred = previous.is_some() && self.opts.search_index;
+        let deferred = previous.is_some();
         let result = generate_from_loaded(
             &self.opts,
             pending.config,
