@@ -96,17 +96,26 @@ pub fn write_postings_as(b: &mut Buf, p: &[(u32, u8)], weighted: bool) {
     let (Some(first), Some(last)) = (p.first(), p.last()) else {
         return;
     };
-    let mut gaps = Buf::default();
-    let mut prev: Option<u32> = None;
-    for &(d, _) in p {
-        gaps.uint(match prev {
-            None => d as u64,
-            Some(x) => (d - x - 1) as u64,
-        });
-        prev = Some(d);
-    }
     let bitmap_len = ((last.0 - first.0) as usize + 1).div_ceil(8);
-    if bitmap_len + 4 < gaps.0.len() {
+    b.0.reserve(1 + p.len() + p.len().div_ceil(2) + 8);
+    // every gap takes at least a byte: a list longer than its bitmap (a
+    // bigram on most pages) is a bitmap without trying the gaps
+    let mode_at = b.0.len();
+    let gaps_win = bitmap_len + 4 >= p.len() && {
+        // the gaps, written in place; taken back if the bitmap is smaller
+        b.0.push(unweighted);
+        let mut prev: Option<u32> = None;
+        for &(d, _) in p {
+            b.uint(gap(prev, d));
+            prev = Some(d);
+        }
+        let gaps_len = b.0.len() - mode_at - 1;
+        bitmap_len + 4 >= gaps_len || {
+            b.0.truncate(mode_at);
+            false
+        }
+    };
+    if !gaps_win {
         b.0.push(1 | unweighted);
         b.uint(first.0 as u64);
         b.uint(bitmap_len as u64);
@@ -116,9 +125,6 @@ pub fn write_postings_as(b: &mut Buf, p: &[(u32, u8)], weighted: bool) {
             let bit = (d - first.0) as usize;
             b.0[at + bit / 8] |= 1 << (bit % 8);
         }
-    } else {
-        b.0.push(unweighted);
-        b.bytes(&gaps.0);
     }
     if !weighted {
         return;

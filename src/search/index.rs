@@ -244,11 +244,15 @@ fn scatter<'a, E: Sync + 'a, O: Send>(
 ) -> Vec<Vec<O>> {
     let n = n.max(1) as usize;
     let tasks = rayon::current_num_threads().clamp(1, n);
+    // hashes spread entries evenly: room for a little more than a bucket's
+    // share saves regrowing (and copying) the large buckets as they fill
+    let total: usize = analysed.iter().map(|a| entries(a).len()).sum();
+    let room = total / n + total / n / 8 + 4;
     let parts: Vec<Vec<Vec<O>>> = (0..tasks)
         .into_par_iter()
         .map(|t| {
             let (lo, hi) = (n * t / tasks, n * (t + 1) / tasks);
-            let mut out: Vec<Vec<O>> = (lo..hi).map(|_| Vec::new()).collect();
+            let mut out: Vec<Vec<O>> = (lo..hi).map(|_| Vec::with_capacity(room)).collect();
             for (d, a) in analysed.iter().enumerate() {
                 for e in entries(a) {
                     let b = hash(e) as usize % n;
