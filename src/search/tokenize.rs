@@ -146,7 +146,10 @@ fn first_unclean(text: &str, from: usize) -> Option<usize> {
                 return Some(i);
             }
             i += 1;
-        } else if (0xE5..=0xE9).contains(&x) || (x == 0xE3 && clean_kana(b[i + 1], b[i + 2])) {
+        } else if (0xE5..=0xE9).contains(&x)
+            || (x == 0xE4 && b[i + 1] >= 0xB8)
+            || (x == 0xE3 && clean_kana(b[i + 1], b[i + 2]))
+        {
             i += 3;
         } else {
             let (c, n) = decode(b, i);
@@ -159,13 +162,14 @@ fn first_unclean(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// For the UTF-8 bytes `E3 b1 b2`: a kana that normalisation leaves as it
-/// is, told from the bytes (U+3041–U+3096, U+309D–U+309E, U+30A1–U+30FE).
-/// Half of Japanese text is kana; `false` sends the rest through
-/// [`is_clean`].
+/// For the UTF-8 bytes `E3 b1 b2`: a kana or CJK punctuation mark that
+/// normalisation leaves as it is, told from the bytes (U+3001–U+3002,
+/// U+3005–U+3011, U+3041–U+3096, U+309D–U+309E, U+30A1–U+30FE). Half of
+/// Japanese text is kana; `false` sends the rest through [`is_clean`].
 #[inline]
 fn clean_kana(b1: u8, b2: u8) -> bool {
     match b1 {
+        0x80 => matches!(b2, 0x81..=0x82 | 0x85..=0x91),
         0x81 => b2 >= 0x81,
         0x82 => b2 <= 0x96 || (0x9D..=0x9E).contains(&b2) || b2 >= 0xA1,
         0x83 => b2 <= 0xBE,
@@ -331,19 +335,21 @@ pub fn scan(norm: &str, mut f: impl FnMut(Scanned)) {
             while i < b.len() {
                 let x = b[i];
                 // U+5000–U+9FFF and kana: CJK, decoded inline
-                let (d, m) =
-                    if (0xE5..=0xE9).contains(&x) || (x == 0xE3 && cjk_kana(b[i + 1], b[i + 2])) {
-                        let v = ((x as u32 & 0x0F) << 12)
-                            | ((b[i + 1] as u32 & 0x3F) << 6)
-                            | (b[i + 2] as u32 & 0x3F);
-                        (char::from_u32(v).unwrap_or('\u{fffd}'), 3)
-                    } else {
-                        let (d, m) = decode(b, i);
-                        if !is_cjk(d) {
-                            break;
-                        }
-                        (d, m)
-                    };
+                let (d, m) = if (0xE5..=0xE9).contains(&x)
+                    || (x == 0xE4 && b[i + 1] >= 0xB8)
+                    || (x == 0xE3 && cjk_kana(b[i + 1], b[i + 2]))
+                {
+                    let v = ((x as u32 & 0x0F) << 12)
+                        | ((b[i + 1] as u32 & 0x3F) << 6)
+                        | (b[i + 2] as u32 & 0x3F);
+                    (char::from_u32(v).unwrap_or('\u{fffd}'), 3)
+                } else {
+                    let (d, m) = decode(b, i);
+                    if !is_cjk(d) {
+                        break;
+                    }
+                    (d, m)
+                };
                 h = fnv(h, d);
                 i += m;
             }
@@ -602,12 +608,14 @@ mod tests {
         }
     }
 
-    /// Kana and CJK punctuation (U+3000–U+30FF, UTF-8 `E3 80`–`E3 83`) are
-    /// told apart from their bytes on the fast paths: every one of them,
-    /// alone and beside others, as full NFKC and the character tests say.
+    /// Kana and CJK punctuation (U+3000–U+30FF, UTF-8 `E3 80`–`E3 83`) and
+    /// the ideographs of lead byte E4 (U+4000–U+4FFF, the fast path taking
+    /// U+4E00 on) are told apart from their bytes on the fast paths: every
+    /// one of them, alone and beside others, as full NFKC and the character
+    /// tests say.
     #[test]
     fn kana_told_from_bytes_as_from_characters() {
-        for u in 0x3000..=0x30FF {
+        for u in (0x3000..=0x30FF).chain(0x4000..=0x4FFF) {
             let Some(c) = char::from_u32(u) else { continue };
             for s in [
                 format!("{c}"),
