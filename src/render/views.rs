@@ -338,7 +338,9 @@ impl<'a> ViewBuilder<'a> {
         }
     }
 
-    fn language_view(&self, l: &crate::content::schema::LanguageSkill) -> LanguageView {
+    /// A language's name and level as shown (`日本語`, `N2`), without the
+    /// link a [`LanguageView`] carries (cards need only the words).
+    fn language_label(&self, l: &crate::content::schema::LanguageSkill) -> (String, String) {
         let level = if l.native {
             i18n::string(self.strings, "native")
         } else if let Some(j) = l.jlpt {
@@ -348,9 +350,14 @@ impl<'a> ViewBuilder<'a> {
         } else {
             String::new()
         };
+        (i18n::lookup(self.strings, "language_names", &l.code), level)
+    }
+
+    fn language_view(&self, l: &crate::content::schema::LanguageSkill) -> LanguageView {
+        let (name, level) = self.language_label(l);
         LanguageView {
             code: l.code.clone(),
-            name: i18n::lookup(self.strings, "language_names", &l.code),
+            name,
             level,
             jlpt: l.jlpt,
             cefr: l.cefr,
@@ -402,13 +409,9 @@ impl<'a> ViewBuilder<'a> {
                 card.languages = t
                     .languages
                     .iter()
-                    .map(|l| {
-                        let v = self.language_view(l);
-                        if v.level.is_empty() {
-                            v.name
-                        } else {
-                            format!("{} {}", v.name, v.level)
-                        }
+                    .map(|l| match self.language_label(l) {
+                        (name, level) if level.is_empty() => name,
+                        (name, level) => format!("{name} {level}"),
                     })
                     .collect();
                 card.regions = t.regions.clone();
