@@ -101,7 +101,8 @@ pub fn write_postings_as(b: &mut Buf, p: &[(u32, u8)], weighted: bool) {
     // every gap takes at least a byte: a list longer than its bitmap (a
     // bigram on most pages) is a bitmap without trying the gaps
     let mode_at = b.0.len();
-    let gaps_win = bitmap_len + 4 >= p.len() && {
+    let mut gaps_win = false;
+    if bitmap_len + 4 >= p.len() {
         // the gaps, written in place; taken back if the bitmap is smaller
         b.0.push(unweighted);
         let mut prev: Option<u32> = None;
@@ -109,12 +110,11 @@ pub fn write_postings_as(b: &mut Buf, p: &[(u32, u8)], weighted: bool) {
             b.uint(gap(prev, d));
             prev = Some(d);
         }
-        let gaps_len = b.0.len() - mode_at - 1;
-        bitmap_len + 4 >= gaps_len || {
+        gaps_win = bitmap_len + 4 >= b.0.len() - mode_at - 1;
+        if !gaps_win {
             b.0.truncate(mode_at);
-            false
         }
-    };
+    }
     if !gaps_win {
         b.0.push(1 | unweighted);
         b.uint(first.0 as u64);

@@ -134,8 +134,9 @@ fn is_plain(c: char) -> bool {
 }
 
 /// The byte index of the first character at or after `from` that
-/// normalisation changes. CJK ideographs U+5000–U+9FFF (UTF-8 lead bytes
-/// E5–E9) and lower-case ASCII, most of any page, are skipped without decoding.
+/// normalisation changes. CJK ideographs U+4E00–U+9FFF (UTF-8 lead bytes
+/// E4 B8 to E9), kana, CJK punctuation and lower-case ASCII, most of any
+/// page, are skipped without decoding.
 fn first_unclean(text: &str, from: usize) -> Option<usize> {
     let b = text.as_bytes();
     let mut i = from;
@@ -334,7 +335,7 @@ pub fn scan(norm: &str, mut f: impl FnMut(Scanned)) {
         if is_cjk(c) {
             while i < b.len() {
                 let x = b[i];
-                // U+5000–U+9FFF and kana: CJK, decoded inline
+                // U+4E00–U+9FFF and kana: CJK, decoded inline
                 let (d, m) = if (0xE5..=0xE9).contains(&x)
                     || (x == 0xE4 && b[i + 1] >= 0xB8)
                     || (x == 0xE3 && cjk_kana(b[i + 1], b[i + 2]))
