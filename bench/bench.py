@@ -71,8 +71,8 @@ def quiet(limit=180):
     (under 5 % busy, disk waits counted as busy, for 2 s; at most `limit` s).
 
     Each clean build, tsunagi's and Hugo's, starts from a quiet machine:
-    otherwise the kernel is still writing back the last build's output (1.4
-    GB at 50,000 pages) or finishing a deleted tree while the next build
+    otherwise the kernel is still writing back the last build's output (851
+    MB at 50,000 pages) or finishing a deleted tree while the next build
     runs, and that deferred work, larger for larger sites, is charged to
     whichever build comes next. A build's own writeback after it exits is
     charged to no one, for both generators alike.
