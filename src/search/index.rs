@@ -73,25 +73,25 @@ impl<'a> DocText<'a> {
 }
 
 /// What one document contributes, before merging: every word and CJK run
-/// it contains, as ranges of its normalised fields, each with the hashes
-/// that place it in a shard and in a map (computed here, in parallel).
-/// Nothing is deduplicated per document: the merge adds up repeats, and
-/// bigrams are derived later from the distinct phrases.
+/// it contains, as ranges of its normalised text (its fields one after
+/// another, in one string rather than one allocation per field: a talent
+/// has a dozen short fields), each with the hash that places it in a
+/// shard. Nothing is deduplicated per document: the merge adds up
+/// repeats, and bigrams are derived later from the distinct phrases.
 ///
 /// It owns its text and depends on nothing but the document's fields, so
 /// the dev server keeps it between builds for documents that did not
 /// change (tokenising is most of the index's cost).
 #[derive(Debug, Default)]
 pub struct Analysed {
-    texts: Vec<Box<str>>,
+    text: String,
     words: Vec<Entry>,
     phrases: Vec<Entry>,
 }
 
-/// A word or phrase of a document: a range of one of its texts, its hashes, its weight.
+/// A word or phrase of a document: a range of its text, the hash of its shard key, its weight.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    field: u32,
     start: u32,
     end: u32,
     /// Hash of the shard key (a word's first two characters, a phrase itself).
@@ -101,7 +101,7 @@ struct Entry {
 
 impl Analysed {
     fn text(&self, e: &Entry) -> Hashed<'_> {
-        let text = &self.texts[e.field as usize][e.start as usize..e.end as usize];
+        let text = &self.text[e.start as usize..e.end as usize];
         Hashed {
             id: xxhash_rust::xxh3::xxh3_128(text.as_bytes()),
             text,
@@ -152,35 +152,49 @@ fn unpack(k: u64) -> String {
 
 /// Tokenises a document.
 pub fn analyse(doc: &DocText<'_>) -> Analysed {
+    let len = doc.fields.iter().map(|(t, _)| t.len()).sum::<usize>();
     let mut a = Analysed {
-        texts: doc
-            .fields
-            .iter()
-            .map(|(t, _)| tokenize::normalize(t).into_owned().into_boxed_str())
-            .collect(),
-        ..Analysed::default()
+        text: String::with_capacity(len),
+        words: Vec::with_capacity(len / 24),
+        phrases: Vec::with_capacity(len / 24),
     };
-    let guess = a.texts.iter().map(|t| t.len()).sum::<usize>() / 24;
-    a.words.reserve(guess);
-    a.phrases.reserve(guess);
-    for (f, (text, (_, weight))) in a.texts.iter().zip(&doc.fields).enumerate() {
-        let weight = *weight;
-        tokenize::scan(text, |s| {
-            let e = Entry {
-                field: f as u32,
-                start: s.start as u32,
-                end: s.end as u32,
-                shard: s.key_hash,
-                weight,
-            };
-            if s.word {
-                a.words.push(e);
-            } else {
-                a.phrases.push(e);
-            }
-        });
+    for (raw, weight) in &doc.fields {
+        let base = a.text.len();
+        let (words, phrases) = (a.words.len(), a.phrases.len());
+        let push = pusher(&mut a.words, &mut a.phrases, base, *weight);
+        if !tokenize::scan_folding(raw, &mut a.text, push) {
+            // more to normalise than one character at a time: drop what
+            // the one-pass scan found and scan the normalised text
+            a.words.truncate(words);
+            a.phrases.truncate(phrases);
+            let norm = tokenize::normalize(raw);
+            a.text.push_str(&norm);
+            tokenize::scan(&norm, pusher(&mut a.words, &mut a.phrases, base, *weight));
+        }
     }
     a
+}
+
+/// What [`analyse`] does with each token of a field that starts at `base` in the document's text.
+fn pusher<'a>(
+    words: &'a mut Vec<Entry>,
+    phrases: &'a mut Vec<Entry>,
+    base: usize,
+    weight: u32,
+) -> impl FnMut(tokenize::Scanned) + 'a {
+    move |s| {
+        let e = Entry {
+            start: (base + s.start) as u32,
+            end: (base + s.end) as u32,
+            shard: s.key_hash,
+            weight,
+        };
+        if s.word {
+            words.push(e);
+        } else {
+            phrases.push(e);
+        }
+    }
 }
 
 /// Adds a posting to a list built in document order, summing repeats.

@@ -324,31 +324,139 @@ fn cjk_kana(b1: u8, b2: u8) -> bool {
 }
 
 /// Calls `f` for every token of normalised text, in order, with its range and hashes.
-pub fn scan(norm: &str, mut f: impl FnMut(Scanned)) {
-    let b = norm.as_bytes();
+pub fn scan(norm: &str, f: impl FnMut(Scanned)) {
+    // normalised text holds nothing to fold: the scan runs to the end
+    let _ = scan_impl::<false>(norm, &mut Folder::default(), f);
+}
+
+/// Tokenises `text` as `scan(&normalize(text))` would, in one walk over
+/// it, when what normalisation changes in it is only what needs no
+/// context (upper-case ASCII, full-width ASCII such as `｜` or `Ｐｙｔｈｏｎ`,
+/// the ideographic space), as in most text: appends the normalised text to
+/// `out`, calls `f` with ranges in it (from where it was appended) and
+/// returns `true`. At anything else normalisation changes (Greek, `①`, a
+/// combining mark …) it stops, leaves `out` as it was and returns `false`,
+/// having already called `f` for the tokens before it: the caller drops
+/// those and normalises first.
+///
+/// Normalising first cost as much as the scan itself (a second walk over
+/// every byte of every page); this walk checks each character where the
+/// scan already looks at it.
+pub fn scan_folding(text: &str, out: &mut String, f: impl FnMut(Scanned)) -> bool {
+    let base = out.len();
+    let mut folder = Folder {
+        out: std::mem::take(out),
+        ..Folder::default()
+    };
+    folder.out.reserve(text.len());
+    let whole = scan_impl::<true>(text, &mut folder, f).is_ok();
+    *out = folder.out;
+    if whole {
+        out.push_str(&text[folder.copied..]);
+        // the ASCII copied as it was, lower-cased in one pass
+        out[base..].make_ascii_lowercase();
+    } else {
+        out.truncate(base);
+    }
+    whole
+}
+
+/// The normalised text [`scan_folding`] builds: the text up to `copied`,
+/// with every character that normalisation replaces replaced; `shrunk` is
+/// how many bytes shorter that made it, so a byte index of the text less
+/// `shrunk` is the index of the same place in the normalised text.
+#[derive(Default)]
+struct Folder {
+    out: String,
+    copied: usize,
+    shrunk: usize,
+}
+
+impl Folder {
+    /// The character `c` at `text[i..i + n]` as normalisation makes it, or
+    /// `Err` if that needs more than `c` alone. Changes nothing: a loop
+    /// looks at the character that ends its token, and the next token
+    /// takes it.
+    #[inline(always)]
+    fn peek<const RAW: bool>(text: &str, i: usize, c: char, n: usize) -> Result<char, ()> {
+        if !RAW {
+            return Ok(c);
+        }
+        if c.is_ascii() {
+            return Ok(c.to_ascii_lowercase());
+        }
+        if is_clean(c) {
+            return Ok(c);
+        }
+        let b = text.as_bytes();
+        // the next character cannot combine with this one: stable, or full
+        // width itself (as in `Ｐｙｔｈｏｎ`)
+        let next_stable = i + n >= b.len() || {
+            let next = decode(b, i + n).0;
+            is_stable(next) || simple_fold(next).is_some()
+        };
+        match simple_fold(c) {
+            // full width before a character it cannot combine with
+            Some(f) if next_stable => Ok(f),
+            _ => Err(()),
+        }
+    }
+
+    /// Takes `c` at `text[i..i + n]` into the token, as `f` ([`Folder::peek`]).
+    #[inline(always)]
+    fn take<const RAW: bool>(&mut self, text: &str, i: usize, c: char, n: usize, f: char) {
+        // ASCII is lower-cased at the end, in one pass
+        if RAW && !c.is_ascii() && f != c {
+            self.out.push_str(&text[self.copied..i]);
+            self.out.push(f);
+            self.copied = i + n;
+            self.shrunk += n - f.len_utf8();
+        }
+    }
+}
+
+/// [`scan`] (`RAW` false) and [`scan_folding`] (`RAW` true): with `RAW`,
+/// each character is hashed and classified as normalisation makes it, and
+/// ranges are reported in the normalised text. Every character passes
+/// through the outer loop (a separator or the start of a token) or one of
+/// the inner ones (a CJK run, a word), so each is checked.
+#[inline(always)]
+fn scan_impl<const RAW: bool>(
+    text: &str,
+    folder: &mut Folder,
+    mut f: impl FnMut(Scanned),
+) -> Result<(), ()> {
+    let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        let (c, n) = decode(b, i);
-        let start = i;
+        let (raw, n) = decode(b, i);
+        let start = i - folder.shrunk;
+        let c = Folder::peek::<RAW>(text, i, raw, n)?;
+        folder.take::<RAW>(text, i, raw, n, c);
         i += n;
         let mut h = fnv(FNV_START, c);
         if is_cjk(c) {
             while i < b.len() {
                 let x = b[i];
-                // U+4E00–U+9FFF and kana: CJK, decoded inline
+                // U+4E00–U+9FFF and kana: CJK, decoded inline (raw text:
+                // only the kana normalisation leaves as they are)
                 let (d, m) = if (0xE5..=0xE9).contains(&x)
                     || (x == 0xE4 && b[i + 1] >= 0xB8)
-                    || (x == 0xE3 && cjk_kana(b[i + 1], b[i + 2]))
+                    || (x == 0xE3
+                        && cjk_kana(b[i + 1], b[i + 2])
+                        && (!RAW || clean_kana(b[i + 1], b[i + 2])))
                 {
                     let v = ((x as u32 & 0x0F) << 12)
                         | ((b[i + 1] as u32 & 0x3F) << 6)
                         | (b[i + 2] as u32 & 0x3F);
                     (char::from_u32(v).unwrap_or('\u{fffd}'), 3)
                 } else {
-                    let (d, m) = decode(b, i);
+                    let (raw, m) = decode(b, i);
+                    let d = Folder::peek::<RAW>(text, i, raw, m)?;
                     if !is_cjk(d) {
                         break;
                     }
+                    folder.take::<RAW>(text, i, raw, m, d);
                     (d, m)
                 };
                 h = fnv(h, d);
@@ -357,7 +465,7 @@ pub fn scan(norm: &str, mut f: impl FnMut(Scanned)) {
             let hash = fmix(h);
             f(Scanned {
                 start,
-                end: i,
+                end: i - folder.shrunk,
                 word: false,
                 hash,
                 key_hash: hash,
@@ -369,13 +477,20 @@ pub fn scan(norm: &str, mut f: impl FnMut(Scanned)) {
                 // ASCII (most words) without decoding: a letter or digit
                 // continues the word, anything else ends it
                 let (d, m) = match b[i] {
-                    x if x < 0x80 && x.is_ascii_alphanumeric() => (x as char, 1),
+                    x if x < 0x80 && x.is_ascii_alphanumeric() => {
+                        ((if RAW { x.to_ascii_lowercase() } else { x }) as char, 1)
+                    }
                     x if x < 0x80 => break,
-                    _ => decode(b, i),
+                    _ => {
+                        let (raw, m) = decode(b, i);
+                        let d = Folder::peek::<RAW>(text, i, raw, m)?;
+                        if !(is_word_start(d) || is_word_mark(d)) {
+                            break;
+                        }
+                        folder.take::<RAW>(text, i, raw, m, d);
+                        (d, m)
+                    }
                 };
-                if !(is_word_start(d) || is_word_mark(d)) {
-                    break;
-                }
                 h = fnv(h, d);
                 chars += 1;
                 if chars == 2 {
@@ -383,7 +498,12 @@ pub fn scan(norm: &str, mut f: impl FnMut(Scanned)) {
                 }
                 i += m;
             }
-            // `c++`, `c#`: a suffix of one or two `+`, or one `#`, before a non-word character
+            // `c++`, `c#`: a suffix of one or two `+`, or one `#`, before a
+            // non-word character (raw text: a full-width ＋ or ＃ here is
+            // one after normalising, so that text is normalised first)
+            if RAW && i < b.len() && matches!(decode(b, i).0, '＋' | '＃') {
+                return Err(());
+            }
             let suffix: &[char] = match &b[i..] {
                 [b'+', b'+', ..] => &['+', '+'],
                 [b'+', ..] => &['+'],
@@ -393,7 +513,8 @@ pub fn scan(norm: &str, mut f: impl FnMut(Scanned)) {
             let at = i + suffix.len();
             // the suffix counts only before a non-word character (not `a+b`)
             let blocked = at < b.len() && {
-                let (d, _) = decode(b, at);
+                let (raw, m) = decode(b, at);
+                let d = Folder::peek::<RAW>(text, at, raw, m)?;
                 is_word_start(d) || d == '+' || d == '#'
             };
             if !suffix.is_empty() && !blocked {
@@ -408,13 +529,14 @@ pub fn scan(norm: &str, mut f: impl FnMut(Scanned)) {
             }
             f(Scanned {
                 start,
-                end: i,
+                end: i - folder.shrunk,
                 word: true,
                 hash: fmix(h),
                 key_hash: fmix(key),
             });
         }
     }
+    Ok(())
 }
 
 /// Calls `f` for every token of normalised text, in order.
@@ -641,6 +763,70 @@ mod tests {
                 vec![Token::Cjk("漢"), Token::Cjk("字")]
             };
             assert_eq!(tokens(&run), want, "U+{u:04X}");
+        }
+    }
+
+    #[test]
+    fn folding_scan_finds_what_normalising_first_finds() {
+        let scanned = |s: &str, folding: bool| {
+            let mut out = Vec::new();
+            let mut text = "before".to_string();
+            let norm = if folding {
+                let whole = scan_folding(s, &mut text, |t| out.push(t));
+                let folded = text.strip_prefix("before").map(str::to_string);
+                if !whole {
+                    assert_eq!(text, "before", "{s:?}");
+                }
+                folded.filter(|_| whole)
+            } else {
+                scan(s, |t| out.push(t));
+                Some(s.to_string())
+            };
+            (norm, out)
+        };
+        // every character of the basic plane, emoji and the mathematical
+        // letters (which NFKC maps to ASCII), alone and beside capitals,
+        // kanji, kana, a combining mark and a `c++` suffix
+        let chars = (0..=0xFFFF)
+            .chain(0x1F300..=0x1F6FF)
+            .chain(0x1D400..=0x1D7FF);
+        for u in chars {
+            let Some(c) = char::from_u32(u) else { continue };
+            for s in [
+                format!("{c}"),
+                format!("Ab{c}Cd"),
+                format!("漢{c}字"),
+                format!("ア{c}\u{3099}"),
+                format!("C++{c}x"),
+                format!("{c}{c}Ｐ\u{301}"),
+                format!("Ｐ{c}ｙ"),
+            ] {
+                let norm = normalize(&s);
+                let (folded, got) = scanned(&s, true);
+                if let Some(folded) = folded {
+                    assert_eq!(folded, norm, "U+{u:04X} in {s:?}");
+                    assert_eq!(got, scanned(&norm, false).1, "U+{u:04X} in {s:?}");
+                } else {
+                    // it stops only where normalising needs more than one
+                    // character at a time
+                    assert!(
+                        s.chars()
+                            .any(|x| !x.is_ascii() && !is_clean(x) && simple_fold(x).is_none())
+                            || s.contains(['＋', '＃'])
+                            || s.chars().any(|x| !is_stable(x)),
+                        "needless stop at U+{u:04X} in {s:?}"
+                    );
+                }
+            }
+        }
+        // the texts of a site take the one-pass way
+        for s in [
+            "Python3年、東京でSoftware Engineerとして働いたKarimさん (JLPT N2)。",
+            "ソフトウェアエンジニア / C++ and C# — 日本語 N1, English CEFR C1",
+            "自己紹介 / About: I coach newcomers in Japanese & Arabic.",
+            "ＩＴ｜Ｐｙｔｈｏｎ３年　東京都",
+        ] {
+            assert!(scanned(s, true).0.is_some(), "{s}");
         }
     }
 
