@@ -137,22 +137,24 @@ pub struct SkillView {
     pub years: Option<u32>,
 }
 
-/// What every entry of a list shows.
+/// What every entry of a list shows. It borrows the page's text rather
+/// than copying it: every list page and the search index's metadata make
+/// one for each page they show.
 #[derive(Debug, Clone, Serialize)]
-pub struct Card {
+pub struct Card<'a> {
     pub kind: Kind,
     pub url: String,
-    pub title: String,
-    pub summary: String,
+    pub title: &'a str,
+    pub summary: &'a str,
     pub date: Option<String>,
     pub date_display: Option<String>,
-    pub lang: String,
+    pub lang: &'a str,
     // talents
-    pub id: Option<String>,
-    pub headline: Option<String>,
-    pub skills: Vec<String>,
+    pub id: Option<&'a str>,
+    pub headline: Option<&'a str>,
+    pub skills: Vec<&'a str>,
     pub languages: Vec<String>,
-    pub regions: Vec<String>,
+    pub regions: &'a [String],
     pub available_from: Option<String>,
     pub remote_ok: bool,
     pub photo_url: Option<String>,
@@ -373,27 +375,27 @@ impl<'a> ViewBuilder<'a> {
     }
 
     /// The card of a page.
-    pub fn card(&self, p: &Page) -> Card {
+    pub fn card<'p>(&self, p: &'p Page) -> Card<'p> {
         let (date, date_display) = self.date_strings(p);
         let summary = match &p.data {
-            PageData::Story(s) if s.summary.is_some() => s.summary.clone().unwrap_or_default(),
-            PageData::Report(r) if r.summary.is_some() => r.summary.clone().unwrap_or_default(),
-            PageData::Page(pg) if pg.summary.is_some() => pg.summary.clone().unwrap_or_default(),
-            _ => p.body.summary_text.clone(),
+            PageData::Story(s) => s.summary.as_deref(),
+            PageData::Report(r) => r.summary.as_deref(),
+            PageData::Page(pg) => pg.summary.as_deref(),
+            PageData::Talent(_) => None,
         };
         let mut card = Card {
             kind: p.kind,
             url: self.urls.url(&p.path),
-            title: p.title.clone(),
-            summary,
+            title: &p.title,
+            summary: summary.unwrap_or(&p.body.summary_text),
             date,
             date_display,
-            lang: p.lang.clone(),
+            lang: &p.lang,
             id: None,
             headline: None,
             skills: Vec::new(),
             languages: Vec::new(),
-            regions: Vec::new(),
+            regions: &[],
             available_from: None,
             remote_ok: false,
             photo_url: None,
@@ -403,9 +405,9 @@ impl<'a> ViewBuilder<'a> {
         };
         match &p.data {
             PageData::Talent(t) => {
-                card.id = Some(t.id.clone());
-                card.headline = Some(t.headline_in(self.lang, self.default_lang()).to_string());
-                card.skills = t.skills.iter().map(|s| s.name.clone()).collect();
+                card.id = Some(&t.id);
+                card.headline = Some(t.headline_in(self.lang, self.default_lang()));
+                card.skills = t.skills.iter().map(|s| s.name.as_str()).collect();
                 card.languages = t
                     .languages
                     .iter()
@@ -414,7 +416,7 @@ impl<'a> ViewBuilder<'a> {
                         (name, level) => format!("{name} {level}"),
                     })
                     .collect();
-                card.regions = t.regions.clone();
+                card.regions = &t.regions;
                 card.available_from = t
                     .availability
                     .as_ref()

@@ -130,9 +130,9 @@ pub fn documents(lang: &Language) -> Vec<PageId> {
 
 /// What the browser shows of a result (its kind is known from its number).
 #[derive(Debug, Serialize)]
-struct Meta {
+struct Meta<'a> {
     u: String,
-    t: String,
+    t: &'a str,
     #[serde(skip_serializing_if = "String::is_empty")]
     s: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -141,13 +141,13 @@ struct Meta {
     dt: Option<String>,
     // talents
     #[serde(skip_serializing_if = "Option::is_none")]
-    h: Option<String>,
+    h: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    sk: Vec<String>,
+    sk: Vec<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     la: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    r: Vec<String>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    r: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     a: Option<String>,
     // reports
@@ -159,20 +159,40 @@ struct Meta {
 
 /// The first `n` characters, whitespace (a heading's line break) folded to one space.
 fn truncate(s: &str, n: usize) -> String {
-    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    match s.char_indices().nth(n) {
-        Some((i, _)) => format!("{}…", s[..i].trim_end()),
-        None => s.to_string(),
+    let mut out = String::with_capacity(s.len().min(n * 4));
+    let mut chars = 0;
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            if chars == n {
+                // more follows: the cut falls on the space
+                out.push('…');
+                return out;
+            }
+            out.push(' ');
+            chars += 1;
+        }
+        for c in word.chars() {
+            if chars == n {
+                let kept = out.trim_end().len();
+                out.truncate(kept);
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            chars += 1;
+        }
     }
+    out
 }
 
-fn meta(vb: &ViewBuilder<'_>, p: &Page) -> Meta {
+/// A page's metadata, from its card.
+fn meta<'a>(vb: &ViewBuilder<'_>, p: &'a Page) -> Meta<'a> {
     let c = vb.card(p);
     let talent = p.kind == Kind::Talent;
     Meta {
         u: c.url,
         t: c.title,
-        s: truncate(&c.summary, SUMMARY_CHARS),
+        s: truncate(c.summary, SUMMARY_CHARS),
         d: c.date_display,
         // the day, in the site's time zone, for <time datetime>
         dt: c.date.map(|d| d.chars().take(10).collect()),
@@ -493,4 +513,24 @@ fn build_language(
         serde_json::to_vec(&manifest).unwrap_or_default(),
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate;
+
+    #[test]
+    fn summaries_are_cut_at_a_character_count_with_whitespace_folded() {
+        assert_eq!(truncate("短い紹介です。", 100), "短い紹介です。");
+        assert_eq!(truncate("  About\n\nme  ", 100), "About me");
+        // exactly n characters: nothing cut
+        assert_eq!(truncate("abc def", 7), "abc def");
+        // the cut falls on a space: no space before the ellipsis
+        assert_eq!(truncate("abc def", 3), "abc…");
+        assert_eq!(truncate("abc def", 4), "abc…");
+        assert_eq!(truncate("abc def", 5), "abc d…");
+        assert_eq!(truncate("自己紹介 / About 一方で", 6), "自己紹介 /…");
+        assert_eq!(truncate("ラシードです。日本語N2", 7), "ラシードです。…");
+        assert_eq!(truncate("", 5), "");
+    }
 }
