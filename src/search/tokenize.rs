@@ -283,15 +283,12 @@ fn decode(b: &[u8], i: usize) -> (char, usize) {
 }
 
 /// A token found by [`scan`]: its byte range in the normalised text, and
-/// the hashes the index needs, computed while scanning: of the token
-/// ([`hash`]) and of its shard key (a word's first two characters, a run itself).
+/// whether it is a word (or a CJK run).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Scanned {
     pub start: usize,
     pub end: usize,
     pub word: bool,
-    pub hash: u32,
-    pub key_hash: u32,
 }
 
 const FNV_START: u32 = 0x811c_9dc5;
@@ -434,22 +431,18 @@ fn scan_impl<const RAW: bool>(
         let c = Folder::peek::<RAW>(text, i, raw, n)?;
         folder.take::<RAW>(text, i, raw, n, c);
         i += n;
-        let mut h = fnv(FNV_START, c);
         if is_cjk(c) {
             while i < b.len() {
                 let x = b[i];
-                // U+4E00–U+9FFF and kana: CJK, decoded inline (raw text:
-                // only the kana normalisation leaves as they are)
-                let (d, m) = if (0xE5..=0xE9).contains(&x)
+                // U+4E00–U+9FFF and kana: CJK, told from the bytes (raw
+                // text: only the kana normalisation leaves as they are)
+                i += if (0xE5..=0xE9).contains(&x)
                     || (x == 0xE4 && b[i + 1] >= 0xB8)
                     || (x == 0xE3
                         && cjk_kana(b[i + 1], b[i + 2])
                         && (!RAW || clean_kana(b[i + 1], b[i + 2])))
                 {
-                    let v = ((x as u32 & 0x0F) << 12)
-                        | ((b[i + 1] as u32 & 0x3F) << 6)
-                        | (b[i + 2] as u32 & 0x3F);
-                    (char::from_u32(v).unwrap_or('\u{fffd}'), 3)
+                    3
                 } else {
                     let (raw, m) = decode(b, i);
                     let d = Folder::peek::<RAW>(text, i, raw, m)?;
@@ -457,29 +450,20 @@ fn scan_impl<const RAW: bool>(
                         break;
                     }
                     folder.take::<RAW>(text, i, raw, m, d);
-                    (d, m)
+                    m
                 };
-                h = fnv(h, d);
-                i += m;
             }
-            let hash = fmix(h);
             f(Scanned {
                 start,
                 end: i - folder.shrunk,
                 word: false,
-                hash,
-                key_hash: hash,
             });
         } else if is_word_start(c) {
-            let mut chars = 1;
-            let mut key = h;
             while i < b.len() {
                 // ASCII (most words) without decoding: a letter or digit
                 // continues the word, anything else ends it
-                let (d, m) = match b[i] {
-                    x if x < 0x80 && x.is_ascii_alphanumeric() => {
-                        ((if RAW { x.to_ascii_lowercase() } else { x }) as char, 1)
-                    }
+                i += match b[i] {
+                    x if x < 0x80 && x.is_ascii_alphanumeric() => 1,
                     x if x < 0x80 => break,
                     _ => {
                         let (raw, m) = decode(b, i);
@@ -488,15 +472,9 @@ fn scan_impl<const RAW: bool>(
                             break;
                         }
                         folder.take::<RAW>(text, i, raw, m, d);
-                        (d, m)
+                        m
                     }
                 };
-                h = fnv(h, d);
-                chars += 1;
-                if chars == 2 {
-                    key = h;
-                }
-                i += m;
             }
             // `c++`, `c#`: a suffix of one or two `+`, or one `#`, before a
             // non-word character (raw text: a full-width ＋ or ＃ here is
@@ -518,21 +496,12 @@ fn scan_impl<const RAW: bool>(
                 is_word_start(d) || d == '+' || d == '#'
             };
             if !suffix.is_empty() && !blocked {
-                for &s in suffix {
-                    h = fnv(h, s);
-                    chars += 1;
-                    if chars == 2 {
-                        key = h;
-                    }
-                }
                 i = at;
             }
             f(Scanned {
                 start,
                 end: i - folder.shrunk,
                 word: true,
-                hash: fmix(h),
-                key_hash: fmix(key),
             });
         }
     }
@@ -844,20 +813,6 @@ mod tests {
         assert_eq!(normalize("①"), "1");
         assert_eq!(normalize("\u{F900}"), "\u{8C48}");
         assert_eq!(normalize("㈱"), "(株)");
-    }
-
-    #[test]
-    fn scanning_hashes_tokens_and_shard_keys() {
-        let text = normalize("Python3年 c++とC# ソフトウェア a ㈱ 日本語");
-        let mut n = 0;
-        scan(&text, |s| {
-            let t = &text[s.start..s.end];
-            assert_eq!(s.hash, hash(t), "{t}");
-            let key = if s.word { word_key(t) } else { t };
-            assert_eq!(s.key_hash, hash(key), "{t}");
-            n += 1;
-        });
-        assert_eq!(n, 9);
     }
 
     #[test]
