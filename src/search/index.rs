@@ -403,13 +403,50 @@ pub fn build_from(analysed: &[&Analysed], targets: Targets) -> Encoded {
         .filter(|(_, l)| l.len() > COMMON_CHAR_PHRASES)
         .map(|(c, l)| (*c, l))
         .collect();
+    // their lists carry no weights, so they are unions of sets: a phrase on
+    // more documents than a bitset of the site has words is OR-ed in as a
+    // bitset, word by word (common in sites whose pages share sentences)
+    let words = n_docs.div_ceil(64);
+    let dense: Vec<Option<Vec<u64>>> = phrase_list
+        .par_iter()
+        .map(|(_, p)| {
+            (p.len() >= words).then(|| {
+                let mut bits = vec![0u64; words];
+                for &(d, _) in p {
+                    bits[d as usize / 64] |= 1 << (d % 64);
+                }
+                bits
+            })
+        })
+        .collect();
     let char_postings: Vec<Postings> = common_chars
         .par_iter()
         .map_init(
-            || Accumulator::new(n_docs),
-            |acc, (_, list)| acc.postings(&phrase_list, list.iter().map(|&pid| (pid, 1))),
+            || vec![0u64; words],
+            |bits, (_, list)| {
+                for &pid in list.iter() {
+                    match &dense[pid as usize] {
+                        Some(set) => bits.iter_mut().zip(set).for_each(|(a, b)| *a |= b),
+                        None => {
+                            for &(d, _) in &phrase_list[pid as usize].1 {
+                                bits[d as usize / 64] |= 1 << (d % 64);
+                            }
+                        }
+                    }
+                }
+                let mut p = Postings::new();
+                for (i, word) in bits.iter_mut().enumerate() {
+                    let mut x = std::mem::take(word);
+                    while x != 0 {
+                        p.push(((i * 64) as u32 + x.trailing_zeros(), 0));
+                        x &= x - 1;
+                    }
+                }
+                p
+            },
         )
         .collect();
+    drop(dense);
 
     // term shards: bigrams and words, by hash of the key
     let postings: usize = bigram_postings
@@ -653,6 +690,42 @@ mod tests {
             "a rare character goes through its phrases"
         );
         assert_eq!(term(&enc, "犬", "犬"), None);
+    }
+
+    #[test]
+    fn common_characters_list_documents_from_sparse_and_dense_phrases() {
+        // 300 documents (a bitset of five words): "の" in eight phrases, two
+        // of them on every sixth document (50 documents each: OR-ed in as
+        // bitsets), six on one document each (their bits set one by one)
+        let dense = ["犬の話", "鳥の歌"];
+        let sparse = ["空の色", "海の音", "山の道", "川の水", "森の木", "街の灯"];
+        let docs: Vec<DocText<'static>> = (0..300)
+            .map(|i| {
+                let mut d = DocText::default();
+                d.add("本文", weight::BODY);
+                if i % 3 == 0 {
+                    d.add(dense[i % 2], weight::BODY);
+                }
+                if let Some(&p) = [7, 70, 131, 200, 263, 299]
+                    .iter()
+                    .position(|&n| n == i)
+                    .map(|k| &sparse[k])
+                {
+                    d.add(p, weight::TITLE);
+                }
+                d
+            })
+            .collect();
+        let enc = build(&docs, Targets::default());
+        let got: Vec<u32> = term(&enc, "の", "の")
+            .expect("a list for の")
+            .iter()
+            .map(|p| p.0)
+            .collect();
+        let mut want: Vec<u32> = (0..300).step_by(3).collect();
+        want.extend([7, 70, 131, 200, 263, 299]);
+        want.sort();
+        assert_eq!(got, want);
     }
 
     #[test]
