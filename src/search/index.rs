@@ -295,7 +295,6 @@ const COMMON_CHAR_PHRASES: usize = 4;
 struct Accumulator {
     acc: Vec<u32>,
     touched: Vec<u64>,
-    count: usize,
 }
 
 impl Accumulator {
@@ -303,7 +302,6 @@ impl Accumulator {
         Accumulator {
             acc: vec![0; docs],
             touched: vec![0; docs.div_ceil(64)],
-            count: 0,
         }
     }
 
@@ -315,15 +313,15 @@ impl Accumulator {
     ) -> Postings {
         for (pid, n) in phrases {
             for &(d, w) in &phrase_list[pid as usize].1 {
+                // no branch on whether the document is new: marking it
+                // again is cheaper than a mispredicted test
                 let slot = &mut self.acc[d as usize];
-                if *slot == 0 {
-                    self.touched[d as usize / 64] |= 1 << (d % 64);
-                    self.count += 1;
-                }
                 *slot = slot.saturating_add(w.saturating_mul(n).max(1));
+                self.touched[d as usize / 64] |= 1 << (d % 64);
             }
         }
-        let mut p: Postings = Vec::with_capacity(std::mem::take(&mut self.count));
+        let count = self.touched.iter().map(|w| w.count_ones() as usize).sum();
+        let mut p: Postings = Vec::with_capacity(count);
         for (i, word) in self.touched.iter_mut().enumerate() {
             let mut bits = std::mem::take(word);
             while bits != 0 {
