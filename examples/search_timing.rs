@@ -53,19 +53,24 @@ fn main() -> ExitCode {
     let run = || -> tsunagi::Result<String> {
         let config = Config::load(&with.root)?;
         let theme = Theme::load(&with.root, &config)?;
-        // builds with and without the index alternate, so a slow spell of
-        // the machine is charged to both
+        // builds with and without the index in pairs, so a slow spell of
+        // the machine is charged to both, first one then the other first
         let (mut full, mut full_cpu, mut bare, mut bare_cpu) = (vec![], vec![], vec![], vec![]);
         let mut built = None;
-        for _ in 0..runs {
-            let (b, w, c) = timed(|| tsunagi::generate(&with));
-            built = Some(b?);
-            full.push(w);
-            full_cpu.push(c);
-            let (b, w, c) = timed(|| tsunagi::generate(&without));
-            b?;
-            bare.push(w);
-            bare_cpu.push(c);
+        for i in 0..runs {
+            for index in [i % 2 == 0, i % 2 == 1] {
+                let opts = if index { &with } else { &without };
+                let (b, w, c) = timed(|| tsunagi::generate(opts));
+                let b = b?;
+                if index {
+                    built = Some(b);
+                    full.push(w);
+                    full_cpu.push(c);
+                } else {
+                    bare.push(w);
+                    bare_cpu.push(c);
+                }
+            }
         }
         let built = built.expect("at least one run");
         // the index stage alone, on one thread pool with nothing beside it
@@ -83,20 +88,30 @@ fn main() -> ExitCode {
         }
         let bytes: usize = files.iter().map(|(_, b)| b.len()).sum();
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
-        let part = |with: Duration, without: Duration| {
+        // what the index adds, as the median of each pair's difference (a
+        // build with it and the one without it right after: a slow spell
+        // of the machine falls on both) over the median build without it
+        let part = |with: &[Duration], without: &[Duration]| {
+            let diffs: Vec<f64> = with
+                .iter()
+                .zip(without)
+                .map(|(w, b)| w.as_secs_f64() - b.as_secs_f64())
+                .collect();
+            let mut sorted = diffs.clone();
+            sorted.sort_by(f64::total_cmp);
+            let bare = median(without.to_vec());
             format!(
                 "{{\"build_ms\": {:.0}, \"build_without_index_ms\": {:.0}, \"index_adds_percent\": {:.1}}}",
-                ms(with),
-                ms(without),
-                100.0 * (with.as_secs_f64() - without.as_secs_f64())
-                    / without.as_secs_f64().max(1e-9)
+                ms(median(with.to_vec())),
+                ms(bare),
+                100.0 * sorted[sorted.len() / 2] / bare.as_secs_f64().max(1e-9)
             )
         };
         Ok(format!(
             "{{\"pages\": {}, \"runs\": {runs}, \"wall\": {}, \"cpu\": {}, \"index_stage_alone\": {{\"wall_ms\": {:.0}, \"cpu_ms\": {:.0}}}, \"index_files\": {}, \"index_bytes\": {bytes}}}",
             built.site.pages.len(),
-            part(median(full), median(bare)),
-            part(median(full_cpu), median(bare_cpu)),
+            part(&full, &bare),
+            part(&full_cpu, &bare_cpu),
             ms(median(index)),
             ms(median(index_cpu)),
             files.len(),
