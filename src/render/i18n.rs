@@ -32,12 +32,16 @@ pub fn merge(base: &mut Strings, over: Strings) {
 
 /// Looks up `group.key` (e.g. `languages.ja`), falling back to `key` itself.
 pub fn lookup(strings: &Strings, group: &str, key: &str) -> String {
+    lookup_str(strings, group, key).to_string()
+}
+
+/// [`lookup`], borrowed.
+pub fn lookup_str<'a>(strings: &'a Strings, group: &str, key: &'a str) -> &'a str {
     strings
         .get(group)
         .and_then(|g| g.get(key))
         .and_then(|v| v.as_str())
-        .map(str::to_string)
-        .unwrap_or_else(|| key.to_string())
+        .unwrap_or(key)
 }
 
 /// A plain string by key.

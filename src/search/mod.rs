@@ -211,23 +211,24 @@ fn meta<'a>(vb: &ViewBuilder<'_>, p: &'a Page) -> Meta<'a> {
 }
 
 /// The published text of a page, field by field.
-fn doc_text<'a>(site: &Site, vb: &ViewBuilder<'_>, p: &'a Page) -> DocText<'a> {
+fn doc_text<'a>(site: &Site, vb: &ViewBuilder<'a>, p: &'a Page) -> DocText<'a> {
     let mut d = DocText::default();
     d.add(p.title.as_str(), weight::TITLE);
     let strings = vb.strings;
     match &p.data {
         PageData::Talent(t) => {
             d.add(
-                t.headline
-                    .get(&p.lang, site.config.default_language())
-                    .to_string(),
+                t.headline.get(&p.lang, site.config.default_language()),
                 weight::KEY,
             );
             for s in &t.skills {
                 d.add(s.name.as_str(), weight::KEY);
             }
             for c in &t.job_categories {
-                d.add(i18n::lookup(strings, "job_category_names", c), weight::KEY);
+                d.add(
+                    i18n::lookup_str(strings, "job_category_names", c),
+                    weight::KEY,
+                );
             }
             for x in &t.tags {
                 d.add(x.as_str(), weight::KEY);
@@ -246,7 +247,7 @@ fn doc_text<'a>(site: &Site, vb: &ViewBuilder<'_>, p: &'a Page) -> DocText<'a> {
             }
             for e in t.employment_types() {
                 d.add(
-                    i18n::lookup(strings, "employment_type_names", e.as_str()),
+                    i18n::lookup_str(strings, "employment_type_names", e.as_str()),
                     weight::META,
                 );
             }
@@ -267,7 +268,7 @@ fn doc_text<'a>(site: &Site, vb: &ViewBuilder<'_>, p: &'a Page) -> DocText<'a> {
                 d.add(x.as_str(), weight::META);
             }
             if let Some(x) = &r.series {
-                d.add(i18n::lookup(strings, "series_names", x), weight::META);
+                d.add(i18n::lookup_str(strings, "series_names", x), weight::META);
             }
             if let Some(x) = &r.venue {
                 d.add(x.as_str(), weight::META);
