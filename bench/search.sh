@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of search (issue #4) on a generated corpus of 10,000 pages:
-#   - build time with and without the index stage (in-memory builds, medians of RUNS),
-#     and the CLI build's wall time into a fresh folder;
+#   - what the index adds to a build: in-memory builds and whole CLI builds
+#     into fresh folders, with and without it (RUNS pairs each, medians);
 #   - index size on disk (bytes and allocated blocks) and number of index files;
 #   - bytes fetched and time to results for a first and later queries in Chromium.
 # usage: bash bench/search.sh            (PAGES=10000 RUNS=5 OUT=bench/out by default)
@@ -23,26 +23,18 @@ if [ ! -f "$corpus/site.yaml" ]; then
 fi
 cd "$repo"
 cargo build --release --quiet --bin tsunagi --example search_timing
-bin=$repo/target/release/tsunagi
 
-echo "bench: in-memory builds, $runs runs each" >&2
-timing=$("$repo/target/release/examples/search_timing" "$corpus" "$runs" "$today")
-
-echo "bench: CLI builds into a fresh folder, $runs runs" >&2
-# each run into a folder that never existed: deleting a built site leaves
-# seconds of kernel work that would be charged to the next timed build
-rm -rf "$site" "$site".run-*
-sync; sleep 3
-walls=()
-for i in $(seq "$runs"); do
-  start=$(date +%s.%N)
-  "$bin" build --root "$corpus" --output "$site.run-$i" --today "$today" --quiet
-  end=$(date +%s.%N)
-  walls+=("$(echo "$end - $start" | bc)")
-done
-mv "$site.run-$runs" "$site"
-rm -rf "$site".run-*
-wall=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
+echo "bench: in-memory builds and clean CLI builds, $runs pairs each" >&2
+# each clean build into a folder that never existed, on a quiet machine:
+# deleting a built site leaves seconds of kernel work that would be
+# charged to the next timed build, so nothing is deleted until the end
+clean=$out/clean-$pages
+old=$out/old-$$
+mkdir -p "$old"
+for d in "$site" "$clean"; do [ ! -e "$d" ] || mv "$d" "$old/"; done
+timing=$(CLEAN_BUILDS_IN="$clean" "$repo/target/release/examples/search_timing" "$corpus" "$runs" "$today")
+mv "$clean/with-0" "$site"
+mv "$clean" "$old/"
 
 idx=$site/search-index
 files=$(find "$idx" -type f | wc -l)
@@ -56,9 +48,9 @@ browser=$(node "$repo/bench/search-bench.mjs" "$site" /)
 cat <<JSON
 {
  "pages": $pages,
- "in_memory": $timing,
- "cli_build_wall_seconds_median": $wall,
+ "builds": $timing,
  "index": {"files": $files, "bytes": $apparent, "bytes_allocated": $blocks, "site_output_bytes": $total_out},
  "browser": $browser
 }
 JSON
+rm -rf "$old"

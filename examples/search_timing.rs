@@ -6,6 +6,14 @@
 //! The index is built beside the pages, so the wall time it adds is less
 //! than the stage alone takes when rendering leaves a core idle.
 //!
+//! With `CLEAN_BUILDS_IN=DIR` it also times whole `tsunagi build`s, files
+//! written, with and without the index: each into a folder under DIR that
+//! never existed, on a quiet machine (written data flushed, under 5 % busy
+//! for 2 s, as `bench/bench.py` does), in pairs whose order alternates.
+//! That is the build a writer runs; its disk writes vary with the file
+//! system's state far more than the in-memory builds do. DIR is left for
+//! the caller to delete once everything is timed.
+//!
 //! usage: cargo run --release --example search_timing -- SITE_ROOT [RUNS] [TODAY]
 //! (`INDEX_RUNS=n` repeats the index stage alone n times, for profiling.)
 
@@ -107,8 +115,15 @@ fn main() -> ExitCode {
                 100.0 * sorted[sorted.len() / 2] / bare.as_secs_f64().max(1e-9)
             )
         };
+        let clean = match std::env::var_os("CLEAN_BUILDS_IN") {
+            None => String::new(),
+            Some(dir) => {
+                let (with_t, without_t) = clean_builds(&with, &without, dir.as_ref(), runs)?;
+                format!(", \"clean_build\": {}", part(&with_t, &without_t))
+            }
+        };
         Ok(format!(
-            "{{\"pages\": {}, \"runs\": {runs}, \"wall\": {}, \"cpu\": {}, \"index_stage_alone\": {{\"wall_ms\": {:.0}, \"cpu_ms\": {:.0}}}, \"index_files\": {}, \"index_bytes\": {bytes}}}",
+            "{{\"pages\": {}, \"runs\": {runs}, \"wall\": {}, \"cpu\": {}, \"index_stage_alone\": {{\"wall_ms\": {:.0}, \"cpu_ms\": {:.0}}}, \"index_files\": {}, \"index_bytes\": {bytes}{clean}}}",
             built.site.pages.len(),
             part(&full, &bare),
             part(&full_cpu, &bare_cpu),
@@ -126,5 +141,59 @@ fn main() -> ExitCode {
             eprintln!("{e}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// Whole builds into new folders under `dir`, with the index and without it,
+/// in pairs (see the module's doc): their wall times.
+fn clean_builds(
+    with: &tsunagi::BuildOptions,
+    without: &tsunagi::BuildOptions,
+    dir: &std::path::Path,
+    runs: usize,
+) -> tsunagi::Result<(Vec<Duration>, Vec<Duration>)> {
+    let (mut with_t, mut without_t) = (Vec::new(), Vec::new());
+    for i in 0..runs {
+        for index in [i % 2 == 0, i % 2 == 1] {
+            let mut opts = if index { with.clone() } else { without.clone() };
+            let name = format!("{}-{i}", if index { "with" } else { "without" });
+            opts.output = Some(dir.join(name));
+            quiet();
+            let start = Instant::now();
+            tsunagi::build(&opts)?;
+            if index {
+                with_t.push(start.elapsed());
+            } else {
+                without_t.push(start.elapsed());
+            }
+        }
+    }
+    Ok((with_t, without_t))
+}
+
+/// Flushes written data, then waits until the machine is under 5 % busy
+/// (disk waits count as busy) for 2 s, at most three minutes.
+fn quiet() {
+    let sample = || -> (u64, u64) {
+        let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+        let v: Vec<u64> = stat
+            .lines()
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .skip(1)
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        (v.iter().sum(), v.get(3).copied().unwrap_or(0))
+    };
+    let _ = std::process::Command::new("sync").status();
+    let deadline = Instant::now() + Duration::from_secs(180);
+    let (mut calm, (mut total, mut idle)) = (0, sample());
+    while calm < 4 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(500));
+        let (t, i) = sample();
+        let busy = 1.0 - (i - idle) as f64 / (t - total).max(1) as f64;
+        calm = if busy < 0.05 { calm + 1 } else { 0 };
+        (total, idle) = (t, i);
     }
 }
