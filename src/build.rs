@@ -414,8 +414,9 @@ fn generate_loaded(
     // fills those gaps. Both hold the site model by reference. The price is
     // memory: the index's working set (every page's text, tokenised) is
     // alive while the rendered pages fill memory, where built first it was
-    // freed before (peak 467 MB instead of 439 at 10,000 pages, 2,155
-    // instead of 1,952 at 50,000; Hugo's are 1,241 and 6,232).
+    // freed before (peak 467 MB instead of 439 at 10,000 pages when this
+    // was chosen; 421 MB since the index's merge stopped copying every
+    // entry; Hugo's is 1,241).
     let (search_cache, render_cache) = match cache.as_deref_mut() {
         Some(c) => (Some(&mut c.search), Some(&mut c.render)),
         None => (None, None),
