@@ -320,7 +320,7 @@ fn cjk_kana(b1: u8, b2: u8) -> bool {
     }
 }
 
-/// Calls `f` for every token of normalised text, in order, with its range and hashes.
+/// Calls `f` for every token of normalised text, in order, with its range.
 pub fn scan(norm: &str, f: impl FnMut(Scanned)) {
     // normalised text holds nothing to fold: the scan runs to the end
     let _ = scan_impl::<false>(norm, &mut Folder::default(), f);
@@ -413,7 +413,7 @@ impl Folder {
 }
 
 /// [`scan`] (`RAW` false) and [`scan_folding`] (`RAW` true): with `RAW`,
-/// each character is hashed and classified as normalisation makes it, and
+/// each character is classified as normalisation makes it, and
 /// ranges are reported in the normalised text. Every character passes
 /// through the outer loop (a separator or the start of a token) or one of
 /// the inner ones (a CJK run, a word), so each is checked.
