@@ -288,6 +288,26 @@ type Wide = Vec<(u32, u32)>;
 /// A character in more phrases than this gets its own document list.
 const COMMON_CHAR_PHRASES: usize = 4;
 
+/// A set of documents as bits, 64 to a word.
+fn set_bit(bits: &mut [u64], d: u32) {
+    bits[d as usize / 64] |= 1 << (d % 64);
+}
+
+/// The documents in `bits`, in order, each with `weight(doc)`; clears `bits`.
+fn take_bits(bits: &mut [u64], mut weight: impl FnMut(usize) -> u8) -> Postings {
+    let count = bits.iter().map(|w| w.count_ones() as usize).sum();
+    let mut p: Postings = Vec::with_capacity(count);
+    for (i, word) in bits.iter_mut().enumerate() {
+        let mut x = std::mem::take(word);
+        while x != 0 {
+            let d = i * 64 + x.trailing_zeros() as usize;
+            p.push((d as u32, weight(d)));
+            x &= x - 1;
+        }
+    }
+    p
+}
+
 /// Sums phrase postings into document postings: a dense array per thread,
 /// so each posting costs an addition, not a hash lookup, and a bitset of
 /// the documents touched, read in order, so the list comes out sorted
@@ -317,20 +337,13 @@ impl Accumulator {
                 // again is cheaper than a mispredicted test
                 let slot = &mut self.acc[d as usize];
                 *slot = slot.saturating_add(w.saturating_mul(n).max(1));
-                self.touched[d as usize / 64] |= 1 << (d % 64);
+                set_bit(&mut self.touched, d);
             }
         }
-        let count = self.touched.iter().map(|w| w.count_ones() as usize).sum();
-        let mut p: Postings = Vec::with_capacity(count);
-        for (i, word) in self.touched.iter_mut().enumerate() {
-            let mut bits = std::mem::take(word);
-            while bits != 0 {
-                let d = i * 64 + bits.trailing_zeros() as usize;
-                p.push((d as u32, clamp_weight(std::mem::take(&mut self.acc[d]))));
-                bits &= bits - 1;
-            }
-        }
-        p
+        let acc = &mut self.acc;
+        take_bits(&mut self.touched, |d| {
+            clamp_weight(std::mem::take(&mut acc[d]))
+        })
     }
 }
 
@@ -411,7 +424,7 @@ pub fn build_from(analysed: &[&Analysed], targets: Targets) -> Encoded {
             (p.len() >= words).then(|| {
                 let mut bits = vec![0u64; words];
                 for &(d, _) in p {
-                    bits[d as usize / 64] |= 1 << (d % 64);
+                    set_bit(&mut bits, d);
                 }
                 bits
             })
@@ -427,20 +440,12 @@ pub fn build_from(analysed: &[&Analysed], targets: Targets) -> Encoded {
                         Some(set) => bits.iter_mut().zip(set).for_each(|(a, b)| *a |= b),
                         None => {
                             for &(d, _) in &phrase_list[pid as usize].1 {
-                                bits[d as usize / 64] |= 1 << (d % 64);
+                                set_bit(bits, d);
                             }
                         }
                     }
                 }
-                let mut p = Postings::new();
-                for (i, word) in bits.iter_mut().enumerate() {
-                    let mut x = std::mem::take(word);
-                    while x != 0 {
-                        p.push(((i * 64) as u32 + x.trailing_zeros(), 0));
-                        x &= x - 1;
-                    }
-                }
-                p
+                take_bits(bits, |_| 0)
             },
         )
         .collect();
