@@ -444,10 +444,7 @@ fn generate_loaded(
         || -> Result<Vec<(String, Arc<[u8]>)>> {
             Ok(match render_cache {
                 Some(c) => render::render_site_cached(&site, renderer, c)?,
-                None => render::render_site(&site, renderer)?
-                    .into_iter()
-                    .map(|(path, bytes)| (path, bytes.into()))
-                    .collect(),
+                None => render::render_site(&site, renderer)?,
             })
         },
     );

@@ -423,7 +423,7 @@ pub fn render_site_cached(
     cache.last_rendered = rendered.len();
     let mut fresh: std::collections::HashMap<usize, std::sync::Arc<[u8]>> = rendered
         .into_iter()
-        .map(|(j, (_, bytes))| (j, bytes.into()))
+        .map(|(j, (_, bytes))| (j, bytes))
         .collect();
     let mut old_jobs = std::mem::take(&mut cache.jobs);
     let mut files = Vec::with_capacity(fps.len());

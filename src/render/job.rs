@@ -5,7 +5,7 @@ use tera::{Context, Value};
 
 use super::plan::{Job, LangCtx};
 use super::views::{self, Alternate, TermLink, ViewBuilder};
-use super::{File, NOINDEX, Renderer, i18n, meta, template_error};
+use super::{NOINDEX, Renderer, SharedFile, i18n, meta, template_error};
 use crate::content::Kind;
 use crate::error::Diagnostic;
 use crate::site::{Page, PageData, Site, TaxonomyKind, urls};
@@ -62,7 +62,7 @@ pub(crate) fn render_job(
     l: &LangCtx<'_>,
     langs: &[LangCtx<'_>],
     job: &Job,
-) -> std::result::Result<File, Diagnostic> {
+) -> std::result::Result<SharedFile, Diagnostic> {
     let vb = &l.vb;
     let prefix = &l.lang.prefix;
     let s = |k: &str| i18n::string(vb.strings, k);
@@ -407,7 +407,7 @@ pub(crate) fn render_job(
         buf.clear();
         r.tera
             .render_to(template, &ctx, &mut *buf)
-            .map(|()| buf.to_vec())
+            .map(|()| std::sync::Arc::<[u8]>::from(&buf[..]))
     });
     let html = html.map_err(|e| template_error(&r.theme, &e, Some(&path)))?;
     Ok((urls::output_file(&path), html))

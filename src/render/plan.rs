@@ -7,7 +7,7 @@ use tera::Value;
 use super::i18n;
 use super::job::render_job;
 use super::views::{Link, NavItem, SiteView, Urls, ViewBuilder};
-use super::{File, Renderer};
+use super::{Renderer, SharedFile};
 use crate::content::Kind;
 use crate::error::Diagnostic;
 use crate::site::{PageId, Site, TaxonomyKind, urls};
@@ -116,7 +116,7 @@ impl<'a> Plan<'a> {
         site: &Site,
         renderer: &Renderer,
         selected: &[usize],
-    ) -> (Vec<(usize, File)>, Vec<Diagnostic>) {
+    ) -> (Vec<(usize, SharedFile)>, Vec<Diagnostic>) {
         let mut needed = vec![false; site.pages.len()];
         for &j in selected {
             let (li, job) = &self.jobs[j];
@@ -154,8 +154,14 @@ impl<'a> Plan<'a> {
                 lang,
             });
         }
-        let results: Vec<(usize, std::result::Result<File, Diagnostic>)> = selected
+        // Small pieces: rayon otherwise splits a long list into a few large
+        // pieces while the other thread is busy (with the search index,
+        // which is built beside the pages), and a piece already begun
+        // cannot be shared: one thread then renders the last thousands of
+        // pages alone while the other core idles (~100 ms at 10,000 pages).
+        let results: Vec<(usize, std::result::Result<SharedFile, Diagnostic>)> = selected
             .par_iter()
+            .with_max_len(32)
             .map(|&j| {
                 let (li, job) = &self.jobs[j];
                 (j, render_job(site, renderer, &langs[*li], &langs, job))

@@ -157,7 +157,6 @@ fn show(
     let mut changed = Vec::new();
     let mut undo = Vec::with_capacity(files.len());
     for (file, bytes) in files {
-        let bytes: Arc<[u8]> = bytes.into();
         let before = good.output.files.insert(file.clone(), bytes.clone());
         if before.as_deref() != Some(&bytes[..]) {
             changed.push(file.clone());
