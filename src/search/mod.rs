@@ -11,7 +11,7 @@
 //! o/<n>.bin       occurrence shards: bigram positions in phrases     (see [`index`])
 //! p/<n>.bin       phrase shards: phrase text and documents           (see [`index`])
 //! d/<n>.bin       document metadata, CHUNK documents per file (JSON): title, URL, kind,
-//!                 summary, date; for talents the facts a card shows
+//!                 summary, date, body sentences for excerpts; for talents the facts a card shows
 //! f/all.bin       facet columns of every document (kind, tag, date)  (see [`facets`])
 //! f/talent.bin    facet columns of the talents
 //! ```
@@ -35,6 +35,7 @@
 //! withheld talent is not in the model at all.
 
 pub mod encode;
+pub mod excerpt;
 pub mod facets;
 pub mod index;
 pub mod tokenize;
@@ -155,6 +156,9 @@ struct Meta<'a> {
     se: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     n: Option<u32>,
+    /// Body sentences for excerpts of word queries (see [`excerpt`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    x: Vec<&'a str>,
 }
 
 /// The first `n` characters, whitespace (a heading's line break) folded to one space.
@@ -189,10 +193,12 @@ fn truncate(s: &str, n: usize) -> String {
 fn meta<'a>(vb: &ViewBuilder<'_>, p: &'a Page) -> Meta<'a> {
     let c = vb.card(p);
     let talent = p.kind == Kind::Talent;
+    let summary = truncate(c.summary, SUMMARY_CHARS);
     Meta {
+        x: excerpt::sentences(&p.body.plain, &summary),
         u: c.url,
         t: c.title,
-        s: truncate(c.summary, SUMMARY_CHARS),
+        s: summary,
         d: c.date_display,
         // the day, in the site's time zone, for <time datetime>
         dt: c.date.map(|d| d.chars().take(10).collect()),

@@ -510,6 +510,9 @@ fn chromium_finds_japanese_and_english_exactly() {
             {"clear": true},
             {"type": "水槽の番人"},
             {"report": "withheld body"},
+            {"clear": true},
+            {"type": "jlpt"},
+            {"report": "body word"},
             {"goto": "en/search/?q=backend"},
             {"report": "english index"}
         ]),
@@ -542,7 +545,28 @@ fn chromium_finds_japanese_and_english_exactly() {
     // `infrastructure-engineer` (shown as they are: this site names no job categories),
     // Engineer's, engineers, engineering
     assert_eq!(urls(&r["english"]), [PY, GO, KITCHEN, SAMIR]);
+    // the kitchen story's summary does not hold the word: its excerpt is the body's sentence
+    let kitchen = &r["english"]["items"][2];
+    assert_eq!(
+        kitchen["excerpt"],
+        "…English story about a restaurant kitchen, engineers who cook, and the Engineer's Lunch club.…",
+        "a window around the first match, from a word's start"
+    );
+    assert_eq!(kitchen["marks"], json!(["engineer", "Engineer"]));
     assert_eq!(urls(&r["mixed"]), [PY, SAMIR]);
+    // a word only in a talent's body: the card shows that sentence, highlighted
+    let body = &r["body word"]["items"];
+    assert_eq!(body[0]["url"], "/jobs/talents/t-py/");
+    assert_eq!(
+        body[0]["excerpt"],
+        "…来日後は日本語学校に通い、JLPT N2に合格しました。…"
+    );
+    assert_eq!(body[0]["marks"], json!(["JLPT"]));
+    assert_eq!(
+        body[1]["excerpt"],
+        Value::Null,
+        "found by its languages, not its body: no excerpt"
+    );
     assert_eq!(urls(&r["half-width in the page"]), [NURSE]);
     assert_eq!(urls(&r["two tokens"]), [CHEF]);
     for k in ["withheld ja", "withheld en", "withheld body"] {
@@ -554,6 +578,62 @@ fn chromium_finds_japanese_and_english_exactly() {
         [("Samir".to_string(), "/jobs/en/talents/t-py/".to_string())]
     );
     assert_eq!(r["english index"]["status"], "Results: 1");
+}
+
+/// The client's window around a word in a long body sentence (run by Node on
+/// the deployed `search.js`): from a word's start in English, anywhere in
+/// Japanese, never splitting a character written as two UTF-16 units.
+#[test]
+fn excerpts_are_windows_around_the_first_match() {
+    let long_en = "Before coming to Japan she worked for six years as a backend developer at a \
+                   payments company, where she built services in Python and Go for merchants.";
+    let long_ja = "母国では決済システムを開発する会社で六年間働き、加盟店向けのサービスを設計し、\
+                   その後は社内の勉強会でKubernetesの運用を教えながら新人エンジニアの育成にも関わり、\
+                   現在は日本で同じ分野の仕事を探していて、面接の練習も続けています。";
+    // the window would start on the second half of 🦀
+    let emoji = format!(
+        "{}🦀{}Rust{}",
+        "あ".repeat(20),
+        "い".repeat(29),
+        "う".repeat(100)
+    );
+    let cases = json!([
+        [["A short sentence about Rust."], "rust"],
+        [[long_en], "python"],
+        [[long_ja], "kubernetes"],
+        [[emoji], "rust"],
+        [["No match here.", "The second one has Django."], "django"],
+        [["Nothing about it."], "haskell"],
+        [[], "python"],
+    ]);
+    let (_site, out) = fixture_site();
+    let o = node(
+        "search-excerpt.mjs",
+        &[&out.join("search.js").to_string_lossy(), &cases.to_string()],
+    );
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    let got: Vec<Value> = t
+        .lines()
+        .filter_map(|l| l.strip_prefix("EXCERPT "))
+        .map(|j| serde_json::from_str(j).expect("json"))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            json!("…A short sentence about Rust.…"),
+            json!(
+                "…developer at a payments company, where she built services in Python and Go for merchants.…"
+            ),
+            json!(
+                "…間働き、加盟店向けのサービスを設計し、その後は社内の勉強会でKubernetesの運用を教えながら新人エンジニアの育成にも関わり、現在は日本で同じ分野の仕事を探していて、面接の練習も続けています。…"
+            ),
+            json!(format!("…{}Rust{}…", "い".repeat(29), "う".repeat(56))),
+            json!("…The second one has Django.…"),
+            Value::Null,
+            Value::Null,
+        ]
+    );
 }
 
 #[test]

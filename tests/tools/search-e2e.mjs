@@ -84,6 +84,7 @@ try {
           title: li.querySelector('.card-title').textContent,
           url: li.querySelector('.card-title a').getAttribute('href'),
           marks: [...li.querySelectorAll('mark')].map(m => m.textContent),
+          excerpt: li.querySelector('.card-summary')?.textContent ?? null,
         }));
         const u = new URL(location.href);
         return {

@@ -794,13 +794,42 @@ function resultItem(m, toks, phrases, t, mode) {
   }
   const summary = meta.s || '';
   const inSummary = toks.length && ranges(summary, toks).length;
-  const excerpt = inSummary || !phrases || !phrases.length ? summary : `…${phrases[0]}…`;
-  if (excerpt && (meta.k !== 'talent' || inSummary || (phrases && phrases.length))) {
+  // the summary when it holds a match, else the phrase a CJK token matched,
+  // else the body sentence holding a word (the metadata's `x`), else the summary
+  const found = inSummary ? null : phrases && phrases.length ? `…${phrases[0]}…` : sentenceExcerpt(meta.x, toks);
+  const excerpt = found || summary;
+  if (excerpt && (meta.k !== 'talent' || inSummary || found)) {
     const p = el('p', { class: 'card-summary' });
     highlight(p, excerpt, toks);
     li.append(p);
   }
   return li;
+}
+
+/** The first of `sentences` holding a query token, cut to a window around the match. */
+export function sentenceExcerpt(sentences, toks, width = 90) {
+  if (!toks.length) return null;
+  for (const s of sentences || []) {
+    const r = ranges(s, toks);
+    if (!r.length) continue;
+    let start = 0;
+    let end = s.length;
+    if (end > width + 10) {
+      start = Math.max(0, Math.min(r[0][0] - 30, end - width));
+      // start and end at a space when one is near (English), else anywhere (Japanese)
+      const before = s.lastIndexOf(' ', start);
+      if (start > 0 && before >= 0 && start - before < 12) start = before + 1;
+      end = start + width;
+      const after = s.lastIndexOf(' ', end);
+      if (end >= s.length - 10) end = s.length;
+      else if (after > r[0][1] && end - after < 12) end = after;
+      // never split a character written as two UTF-16 units
+      if (start > 0 && /[\uDC00-\uDFFF]/.test(s[start])) start++;
+      if (end < s.length && /[\uDC00-\uDFFF]/.test(s[end])) end--;
+    }
+    return `…${s.slice(start, end).trim()}…`;
+  }
+  return null;
 }
 
 /** Ranges [start, end) of `text` (original indices) matching query tokens. */
