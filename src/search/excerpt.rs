@@ -67,7 +67,9 @@ pub fn sentences<'a>(plain: &'a str, shown: &str) -> Vec<&'a str> {
         }
         if letter {
             let s = cut(plain[start..i].trim(), SENTENCE_CHARS);
-            if !s.is_empty() && !shown.contains(s) && !out.contains(&s) {
+            // (the length first: a substring search is set up for each call)
+            let in_summary = s.len() <= shown.len() && shown.contains(s);
+            if !s.is_empty() && !in_summary && !out.contains(&s) {
                 out.push(s);
                 total += s.len();
                 if total >= DOC_BYTES {
