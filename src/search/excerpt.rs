@@ -91,6 +91,9 @@ fn is_letter(c: char) -> bool {
 
 /// The first `n` characters of `s`.
 fn cut(s: &str, n: usize) -> &str {
+    if s.len() <= n {
+        return s;
+    }
     match s.char_indices().nth(n) {
         Some((i, _)) => s[..i].trim_end(),
         None => s,
