@@ -13,7 +13,7 @@
 //! a sentence is cut at [`SENTENCE_CHARS`] characters and a document keeps
 //! sentences up to [`DOC_BYTES`] bytes. A word found only beyond the bound
 //! falls back to the summary. On the 10,000-page benchmark corpus (mostly
-//! Japanese) this adds about 1.5 MB to the index; a page written in English
+//! Japanese) this adds about 1.3 MB to the index; a page written in English
 //! keeps the first [`DOC_BYTES`] of its body.
 
 /// Characters kept of one sentence.
