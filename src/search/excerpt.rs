@@ -65,22 +65,26 @@ pub fn sentences<'a>(plain: &'a str, shown: &str) -> Vec<&'a str> {
         if !end && i < b.len() {
             continue;
         }
-        if letter {
-            let s = cut(plain[start..i].trim(), SENTENCE_CHARS);
-            // (the length first: a substring search is set up for each call)
-            let in_summary = s.len() <= shown.len() && shown.contains(s);
-            if !s.is_empty() && !in_summary && !out.contains(&s) {
-                out.push(s);
-                total += s.len();
-                if total >= DOC_BYTES {
-                    break;
-                }
-            }
+        if letter && keep(&mut out, &mut total, &plain[start..i], shown) {
+            break;
         }
         start = i;
         letter = false;
     }
     out
+}
+
+/// Adds `sentence` (trimmed and cut) to `out` unless it is empty, in
+/// `shown` or already there; true once `out` holds [`DOC_BYTES`].
+fn keep<'a>(out: &mut Vec<&'a str>, total: &mut usize, sentence: &'a str, shown: &str) -> bool {
+    let s = cut(sentence.trim(), SENTENCE_CHARS);
+    // (the length first: a substring search is set up for each call)
+    let in_summary = s.len() <= shown.len() && shown.contains(s);
+    if !s.is_empty() && !in_summary && !out.contains(&s) {
+        out.push(s);
+        *total += s.len();
+    }
+    *total >= DOC_BYTES
 }
 
 /// A letter a word query can match: Latin, Greek, Cyrillic, Arabic …,
@@ -148,7 +152,8 @@ mod tests {
         );
     }
 
-    /// The obvious char-by-char reading of the rules, to hold the byte scan to.
+    /// The obvious char-by-char reading of the sentence rules, to hold the
+    /// byte scan to (what is kept of each sentence is `keep`'s, shared).
     fn by_chars<'a>(plain: &'a str, shown: &str) -> Vec<&'a str> {
         let mut out: Vec<&'a str> = Vec::new();
         let (mut start, mut letter, mut total) = (0, false, 0);
@@ -166,15 +171,8 @@ mod tests {
             if !end && i < plain.len() {
                 continue;
             }
-            if letter {
-                let s = cut(plain[start..i].trim(), SENTENCE_CHARS);
-                if !s.is_empty() && !shown.contains(s) && !out.contains(&s) {
-                    out.push(s);
-                    total += s.len();
-                    if total >= DOC_BYTES {
-                        break;
-                    }
-                }
+            if letter && keep(&mut out, &mut total, &plain[start..i], shown) {
+                break;
             }
             start = i;
             letter = false;
