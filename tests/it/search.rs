@@ -580,6 +580,26 @@ fn chromium_finds_japanese_and_english_exactly() {
     assert_eq!(r["english index"]["status"], "Results: 1");
 }
 
+/// Runs a Node script on the deployed `search.js` with a JSON input and
+/// reads back the JSON on its lines starting with `prefix` (and its whole
+/// output, for messages).
+fn node_json_lines(
+    script: &str,
+    search_js: &str,
+    input: &str,
+    prefix: &str,
+) -> (Vec<Value>, String) {
+    let o = node(script, &[search_js, input]);
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    let values = t
+        .lines()
+        .filter_map(|l| l.strip_prefix(prefix))
+        .map(|j| serde_json::from_str(j).expect("json"))
+        .collect();
+    (values, t)
+}
+
 /// The client's window around a word in a long body sentence (run by Node on
 /// the deployed `search.js`): from a word's start in English, anywhere in
 /// Japanese, never splitting a character written as two UTF-16 units.
@@ -607,17 +627,12 @@ fn excerpts_are_windows_around_the_first_match() {
         [[], "python"],
     ]);
     let (_site, out) = fixture_site();
-    let o = node(
+    let (got, _) = node_json_lines(
         "search-excerpt.mjs",
-        &[&out.join("search.js").to_string_lossy(), &cases.to_string()],
+        &out.join("search.js").to_string_lossy(),
+        &cases.to_string(),
+        "EXCERPT ",
     );
-    let t = text(&o);
-    assert!(o.status.success(), "{t}");
-    let got: Vec<Value> = t
-        .lines()
-        .filter_map(|l| l.strip_prefix("EXCERPT "))
-        .map(|j| serde_json::from_str(j).expect("json"))
-        .collect();
     assert_eq!(
         got,
         [
@@ -878,20 +893,12 @@ fn the_browser_tokenises_and_hashes_exactly_as_rust() {
         "ÉCOLE Über ΟΔΟΣ ΣΟΦΙΑ “Quote” — Ⅳ… İstanbul",
     ];
     let (_site, out) = fixture_site();
-    let o = node(
+    let (js, t) = node_json_lines(
         "search-tokens.mjs",
-        &[
-            &out.join("search.js").to_string_lossy(),
-            &serde_json::to_string(&samples).expect("json"),
-        ],
+        &out.join("search.js").to_string_lossy(),
+        &serde_json::to_string(&samples).expect("json"),
+        "TOKENS ",
     );
-    let t = text(&o);
-    assert!(o.status.success(), "{t}");
-    let js: Vec<Value> = t
-        .lines()
-        .filter_map(|l| l.strip_prefix("TOKENS "))
-        .map(|j| serde_json::from_str(j).expect("json"))
-        .collect();
     assert_eq!(js.len(), samples.len(), "{t}");
     for (s, js) in samples.iter().zip(js) {
         let norm = tokenize::normalize(s);
