@@ -108,11 +108,16 @@ fn main() -> ExitCode {
             let mut sorted = diffs.clone();
             sorted.sort_by(f64::total_cmp);
             let bare = median(without.to_vec());
+            // the spread too: a median near the target says little alone
+            let percent = |q: usize| 100.0 * sorted[q] / bare.as_secs_f64().max(1e-9);
+            let n = sorted.len();
             format!(
-                "{{\"build_ms\": {:.0}, \"build_without_index_ms\": {:.0}, \"index_adds_percent\": {:.1}}}",
+                "{{\"build_ms\": {:.0}, \"build_without_index_ms\": {:.0}, \"index_adds_percent\": {:.1}, \"quartiles_percent\": [{:.1}, {:.1}]}}",
                 ms(median(with.to_vec())),
                 ms(bare),
-                100.0 * sorted[sorted.len() / 2] / bare.as_secs_f64().max(1e-9)
+                percent(n / 2),
+                percent(n / 4),
+                percent((3 * n) / 4),
             )
         };
         let clean = match std::env::var_os("CLEAN_BUILDS_IN") {
