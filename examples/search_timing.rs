@@ -1,7 +1,8 @@
 //! What the search index adds to a build, for `bench/search.sh`: whole
-//! in-memory builds with the index and without it (alternating, medians of
-//! RUNS each), the index stage alone, and the index's size. Wall time is
-//! what a writer waits; CPU time (all threads, from /proc/self/stat) is
+//! in-memory builds with the index and without it (alternating, RUNS
+//! pairs; the median of the pairs' differences and its quartiles), the
+//! index stage alone, and the index's size. Wall time is what a writer
+//! waits; CPU time (all threads, from /proc/self/stat) is
 //! steadier on a machine shared with other work, so both are reported.
 //! The index is built beside the pages, so the wall time it adds is less
 //! than the stage alone takes when rendering leaves a core idle.
@@ -100,12 +101,11 @@ fn main() -> ExitCode {
         // build with it and the one without it right after: a slow spell
         // of the machine falls on both) over the median build without it
         let part = |with: &[Duration], without: &[Duration]| {
-            let diffs: Vec<f64> = with
+            let mut sorted: Vec<f64> = with
                 .iter()
                 .zip(without)
                 .map(|(w, b)| w.as_secs_f64() - b.as_secs_f64())
                 .collect();
-            let mut sorted = diffs.clone();
             sorted.sort_by(f64::total_cmp);
             let bare = median(without.to_vec());
             // the spread too: a median near the target says little alone
