@@ -513,6 +513,9 @@ fn chromium_finds_japanese_and_english_exactly() {
             {"clear": true},
             {"type": "jlpt"},
             {"report": "body word"},
+            {"clear": true},
+            {"type": "!?😀"},
+            {"report": "nothing searchable"},
             {"goto": "en/search/?q=backend"},
             {"report": "english index"}
         ]),
@@ -573,6 +576,12 @@ fn chromium_finds_japanese_and_english_exactly() {
         assert_eq!(r[k]["count"], 0, "{k}");
         assert_eq!(r[k]["status"], "該当するものは見つかりませんでした。");
     }
+    // a query of punctuation and emoji only: said to find nothing, not a blank page
+    assert_eq!(r["nothing searchable"]["count"], 0);
+    assert_eq!(
+        r["nothing searchable"]["status"],
+        "該当するものは見つかりませんでした。"
+    );
     assert_eq!(
         items(&r["english index"]),
         [("Samir".to_string(), "/jobs/en/talents/t-py/".to_string())]
@@ -765,6 +774,9 @@ fn chromium_browses_the_talent_directory_with_facets() {
             {"clear": true, "into": ".search-toolbar input[type=search]"},
             {"type": "料理", "into": ".search-toolbar input[type=search]"},
             {"report": "text excludes by filter"},
+            {"clear": true, "into": ".search-toolbar input[type=search]"},
+            {"type": "・！", "into": ".search-toolbar input[type=search]"},
+            {"report": "nothing searchable"},
             {"axe": "directory"}
         ]),
     );
@@ -834,6 +846,12 @@ fn chromium_browses_the_talent_directory_with_facets() {
     assert_eq!(urls(&r["contract"]), [GO]);
     assert_eq!(urls(&r["text in the directory"]), [GO]);
     assert_eq!(r["text excludes by filter"]["count"], 0);
+    // only punctuation typed (t-go passes the contract filter): nobody, and said so
+    assert_eq!(r["nothing searchable"]["count"], 0);
+    assert_eq!(
+        r["nothing searchable"]["status"],
+        "該当するものは見つかりませんでした。"
+    );
     assert_eq!(r["axe:directory"]["violations"], json!([]));
 }
 

@@ -501,12 +501,14 @@ async function start(root) {
     const [found] = await Promise.all([q ? match(index, q) : null, wantFacets() ? ensureFacets() : null]);
     if (my !== seq) return;
     // candidates in scope, then filters (which also recount every facet value)
+    // a query with nothing searchable in it (only punctuation or emoji) finds nothing,
+    // rather than everything (the directory) or a blank page without a word (search)
     let docs = [];
     if (found) { for (const d of found.scores.keys()) if (d >= lo && d < hi) docs.push(d); }
-    else for (let d = lo; d < hi; d++) docs.push(d);
+    else if (!q) for (let d = lo; d < hi; d++) docs.push(d);
     if (controls) docs = controls.filter(docs);
     sortSelect.options[0].disabled = !found;
-    if (mode === 'search' && !found && !state.sel.size && !state.avail) {
+    if (mode === 'search' && !q && !state.sel.size && !state.avail) {
       list.replaceChildren(); more.hidden = true; status.textContent = '';
       return done(q, 0);
     }
