@@ -855,6 +855,83 @@ fn chromium_browses_the_talent_directory_with_facets() {
     assert_eq!(r["axe:directory"]["violations"], json!([]));
 }
 
+/// A shared or bookmarked link may name a value the site no longer has (a
+/// skill nobody lists, a removed tag): it must not show everyone as if the
+/// filter held. The value shows, checked, with a count of 0, and clears.
+#[test]
+fn chromium_links_to_values_the_site_lacks() {
+    let (_site, out) = fixture_site();
+    let r = scenario(
+        &out,
+        json!([
+            {"goto": "talents/?skill=cobol"},
+            {"report": "stale skill"},
+            {"counts": "skill"},
+            {"axe": "stale skill"},
+            {"check": {"name": "skill", "value": "cobol"}},
+            {"report": "cleared"},
+            {"goto": "talents/?region=大阪府&region=火星"},
+            {"report": "any of, one stale"},
+            {"goto": "talents/?lang=xx:N2"},
+            {"report": "stale language"},
+            {"goto": "talents/?lang=ja:N9"},
+            {"report": "stale level"},
+            {"goto": "talents/?lang=ja:N5"},
+            {"report": "a level nobody has exactly"},
+            {"options": "日本語"},
+            {"goto": "talents/?avail=2026-06"},
+            {"report": "a month nobody starts in"},
+            {"options": "就業可能時期"},
+            {"goto": "talents/?avail=2026-04"},
+            {"report": "april"},
+            {"goto": "search/?q=エンジニア&kind=nope"},
+            {"report": "stale kind"},
+            {"goto": "search/?tag=存在しない"},
+            {"report": "stale tag"}
+        ]),
+    );
+    let none = "該当するものは見つかりませんでした。";
+    assert_eq!(r["stale skill"]["count"], 0);
+    assert_eq!(r["stale skill"]["status"], none);
+    assert_eq!(
+        r["stale skill"]["search"], "?skill=cobol",
+        "the link is kept"
+    );
+    assert_eq!(
+        strings(&r["counts:skill"]["values"])[0],
+        "cobol (0)",
+        "shown first, so the reader sees why"
+    );
+    assert_eq!(r["axe:stale skill"]["violations"], json!([]));
+    assert_eq!(urls(&r["cleared"]), [PY, GO, DESIGN]);
+    assert_eq!(r["cleared"]["count"], 5);
+    assert_eq!(r["cleared"]["search"], "");
+    // regions are "any of": the stale one adds nobody, the other still filters
+    assert_eq!(urls(&r["any of, one stale"]), [GO, CHEF]);
+    for k in ["stale language", "stale level", "stale kind", "stale tag"] {
+        assert_eq!(r[k]["count"], 0, "{k}");
+        assert_eq!(r[k]["status"], none, "{k}");
+    }
+    // N5 is a JLPT level: every talent with N4 or better passes, and the select shows it
+    assert_eq!(r["a level nobody has exactly"]["count"], 5);
+    assert!(
+        strings(&r["options:日本語"]["values"]).contains(&"JLPT N5以上 (5)".to_string()),
+        "{:?}",
+        r["options:日本語"]
+    );
+    assert_eq!(
+        urls(&r["a month nobody starts in"]),
+        urls(&r["april"]),
+        "nobody starts in May or June"
+    );
+    assert!(
+        strings(&r["options:就業可能時期"]["values"])
+            .contains(&"2026-06までに就業可能 (3)".to_string()),
+        "{:?}",
+        r["options:就業可能時期"]
+    );
+}
+
 #[test]
 fn chromium_results_are_keyboard_accessible() {
     let (_site, out) = fixture_site();

@@ -623,17 +623,54 @@ function buildControls(cols, mode, state, t, changed) {
 
   for (const name of names) {
     const col = cols.get(name);
-    if (!col || (!col.num && !col.values.length) || (col.num && !col.labels.size)) continue;
-    const fs = el('fieldset', { class: `facet facet-${name}` }, el('legend', { text: t(legend[name]) }));
-    node.append(fs);
+    const fieldset = () => {
+      const fs = el('fieldset', { class: `facet facet-${name}` }, el('legend', { text: t(legend[name]) }));
+      node.append(fs);
+      return fs;
+    };
+    if (!col || (!col.num && !col.values.length) || (col.num && !col.labels.size)) {
+      // a link's filter on a facet this site has no values for: shown, and matching nobody
+      if (name !== 'avail' && sel(name).size) {
+        const ul = el('ul');
+        fieldset().append(ul);
+        staleBoxes(name, [...sel(name)], ul);
+        groups.push({ prepare: () => (sel(name).size ? () => false : null) });
+      }
+      continue;
+    }
+    const fs = fieldset();
     if (name === 'lang') langControls(col, fs);
     else if (col.num) availControls(col, fs);
     else setControls(name, col, fs);
   }
 
+  // Values a shared or bookmarked link selects that this build does not have (a skill
+  // nobody lists any more, a misspelt tag): shown first, checked, with a count of 0,
+  // so the reader sees why nothing matches and can clear them. They match no page;
+  // ignoring them would show everyone under a filter that seems to hold.
+  function staleBoxes(name, keys, ul) {
+    const boxes = keys.map(key => {
+      const id = `f-${name}-${uid++}`;
+      const box = el('input', { type: 'checkbox', id, name, value: key });
+      box.checked = true;
+      box.addEventListener('change', () => {
+        const s = new Set(sel(name));
+        if (box.checked) s.add(key); else s.delete(key);
+        setSel(name, s);
+        changed();
+      });
+      ul.append(el('li', { class: 'facet-stale' }, box, el('label', { for: id }, key + ' ', el('span', { class: 'count', text: '(0)' }))));
+      return box;
+    });
+    // another control can drop them (a language's level): the boxes follow the selection
+    if (boxes.length) updaters.push(() => { for (const b of boxes) b.checked = sel(name).has(b.value); });
+  }
+
   function setControls(name, col, fs) {
     const ul = el('ul');
     fs.append(ul);
+    const known = new Set(col.values.map(v => v.key));
+    staleBoxes(name, [...sel(name)].filter(k => !known.has(k)), ul);
     const boxes = col.values.map((v, i) => {
       const id = `f-${name}-${uid++}`;
       const count = el('span', { class: 'count' });
@@ -653,6 +690,9 @@ function buildControls(cols, mode, state, t, changed) {
       prepare: () => {
         const s = sel(name);
         const want = col.values.map((v, i) => (s.has(v.key) ? i : -1)).filter(i => i >= 0);
+        // a stale value: nothing has it ("all"), or it adds nobody ("any")
+        const stale = want.length < s.size;
+        if (stale && (col.mode === 'all' || !want.length)) return () => false;
         if (!want.length) return null;
         return col.mode === 'all'
           ? doc => { const have = valuesOf(col, doc); return want.every(i => have.includes(i)); }
@@ -669,17 +709,28 @@ function buildControls(cols, mode, state, t, changed) {
   function langControls(col, fs) {
     const groupOf = col.values.map(v => v.key.split(':')[0]);
     const levelOfValue = col.values.map(v => v.key.split(':')[1] || 'any');
-    const current = () => { const m = new Map(); for (const v of sel('lang')) { const [g, l] = v.split(':'); m.set(g, l || 'any'); } return m; };
+    // a language of the site, with no level or a level of a scale (`ja:N3` is meaningful
+    // even when nobody has exactly N3); anything else in a link is stale
+    const groupKeys = new Set(col.groups.map(g => g.key));
+    const isStale = v => { const [g, l, ...rest] = v.split(':'); return rest.length > 0 || !groupKeys.has(g) || (l !== undefined && !Object.hasOwn(LEVELS, l)); };
+    const current = () => { const m = new Map(); for (const v of sel('lang')) { if (isStale(v)) continue; const [g, l] = v.split(':'); m.set(g, l || 'any'); } return m; };
+    const stale = el('ul');
+    fs.append(stale);
+    staleBoxes('lang', [...sel('lang')].filter(isStale), stale);
+    groups.push({ prepare: () => ([...sel('lang')].some(isStale) ? () => false : null) });
     const ul = el('ul', { class: 'facet-levels' });
     fs.append(ul);
     for (const g of col.groups) {
       const id = `f-lang-${uid++}`;
       const select = el('select', { id });
       const mine = col.values.map((v, i) => i).filter(i => groupOf[i] === g.key);
-      const levels = [...new Set(mine.map(i => levelOfValue[i]))].filter(l => l !== 'any').sort((a, b) => LEVELS[b] - LEVELS[a]);
+      // the level a link asks for is an option even when nobody has exactly that level
+      const asked = current().get(g.key);
+      const levels = [...new Set(mine.map(i => levelOfValue[i]).concat(asked ? [asked] : []))].filter(l => l !== 'any').sort((a, b) => LEVELS[b] - LEVELS[a]);
       const opts = [{ value: '', text: t('search_any') }, { value: 'any', text: t('search_level_any') }];
       for (const l of levels) {
-        const label = col.values[mine.find(i => levelOfValue[i] === l)].label;
+        const i = mine.find(i => levelOfValue[i] === l);
+        const label = i !== undefined ? col.values[i].label : ({ jlpt: 'JLPT ', cefr: 'CEFR ' }[scale(l)] || '') + l;
         opts.push({ value: l, text: l === 'native' || l === 'N1' || l === 'C2' ? label : fill(t('search_level_or_better'), { level: label }) });
       }
       const optionEls = opts.map(o => el('option', { value: o.value, text: o.text }));
@@ -716,8 +767,11 @@ function buildControls(cols, mode, state, t, changed) {
   function availControls(col, fs) {
     const id = `f-avail-${uid++}`;
     const select = el('select', { id });
-    const months = [...col.labels.keys()].sort((a, b) => a - b);
-    const opts = [{ value: '', text: t('search_any') }].concat(months.map(mo => ({ value: monthKey(mo), month: mo, text: fill(t('search_available_by'), { date: col.labels.get(mo) }) })));
+    // a month a link asks for is an option even when nobody becomes available in it
+    const asked = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(state.avail);
+    const askedMonth = asked ? Number(asked[1]) * 12 + Number(asked[2]) - 1 : null;
+    const months = [...new Set([...col.labels.keys()].concat(askedMonth === null ? [] : [askedMonth]))].sort((a, b) => a - b);
+    const opts = [{ value: '', text: t('search_any') }].concat(months.map(mo => ({ value: monthKey(mo), month: mo, text: fill(t('search_available_by'), { date: col.labels.get(mo) || monthKey(mo) }) })));
     const optionEls = opts.map(o => el('option', { value: o.value, text: o.text }));
     select.append(...optionEls);
     select.value = state.avail;
