@@ -887,7 +887,11 @@ fn chromium_links_to_values_the_site_lacks() {
             {"goto": "search/?q=エンジニア&kind=nope"},
             {"report": "stale kind"},
             {"goto": "search/?tag=存在しない"},
-            {"report": "stale tag"}
+            {"report": "stale tag"},
+            {"goto": "search/?q=python&skill=cobol&avail=2026-04"},
+            {"report": "directory filters on the search page"},
+            {"goto": "talents/?kind=story"},
+            {"report": "a search filter in the directory"}
         ]),
     );
     let none = "該当するものは見つかりませんでした。";
@@ -912,6 +916,17 @@ fn chromium_links_to_values_the_site_lacks() {
         assert_eq!(r[k]["count"], 0, "{k}");
         assert_eq!(r[k]["status"], none, "{k}");
     }
+    // another page's filters are dropped from the state and the URL, not kept as if they held
+    assert_eq!(
+        urls(&r["directory filters on the search page"]),
+        [PY, SAMIR]
+    );
+    assert_eq!(
+        r["directory filters on the search page"]["search"],
+        "?q=python"
+    );
+    assert_eq!(r["a search filter in the directory"]["count"], 5);
+    assert_eq!(r["a search filter in the directory"]["search"], "");
     // N5 is a JLPT level: every talent with N4 or better passes, and the select shows it
     assert_eq!(r["a level nobody has exactly"]["count"], 5);
     assert!(

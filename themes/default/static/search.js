@@ -383,6 +383,8 @@ function el(tag, attrs, ...children) {
 const fill = (s, vars) => s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? vars[k] : m));
 
 const PARAMS = ['kind', 'tag', 'job', 'skill', 'region', 'type', 'remote', 'lang'];
+/** The facets of each page, in the order they are shown. */
+const FACETS = { talents: ['job', 'skill', 'lang', 'region', 'type', 'remote', 'avail', 'tag'], search: ['kind', 'tag'] };
 
 async function start(root) {
   const mode = root.dataset.searchMode === 'talents' ? 'talents' : 'search';
@@ -396,7 +398,15 @@ async function start(root) {
   // state from the URL
   const url = new URL(location.href);
   const state = { q: url.searchParams.get('q') || '', sort: url.searchParams.get('sort') || '', sel: new Map(), avail: url.searchParams.get('avail') || '' };
-  for (const p of PARAMS) for (const v of url.searchParams.getAll(p)) { if (!state.sel.has(p)) state.sel.set(p, new Set()); state.sel.get(p).add(v); }
+  // only this page's facets: a directory filter in a search link (skill=…) would
+  // otherwise stay in the URL, filtering nothing, as if it held
+  let foreign = false;
+  for (const p of PARAMS) {
+    const vs = url.searchParams.getAll(p);
+    if (!FACETS[mode].includes(p)) { foreign ||= vs.length > 0; continue; }
+    for (const v of vs) { if (!state.sel.has(p)) state.sel.set(p, new Set()); state.sel.get(p).add(v); }
+  }
+  if (!FACETS[mode].includes('avail') && state.avail) { state.avail = ''; foreign = true; }
 
   // ---- controls
   let input = root.querySelector('input[type="search"]');
@@ -579,6 +589,7 @@ async function start(root) {
   });
   sortSelect.addEventListener('change', () => { state.sort = sortSelect.value; writeUrl(); run(); });
 
+  if (foreign) writeUrl();
   await run();
 }
 
@@ -616,7 +627,7 @@ function buildControls(cols, mode, state, t, changed) {
   const groups = [];
   const updaters = [];
   let uid = 0;
-  const names = mode === 'talents' ? ['job', 'skill', 'lang', 'region', 'type', 'remote', 'avail', 'tag'] : ['kind', 'tag'];
+  const names = FACETS[mode];
   const legend = { kind: 'search_kind', tag: 'taxonomy_tags', job: 'desired_roles', skill: 'skills', lang: 'languages', region: 'regions', type: 'employment_types', remote: 'remote', avail: 'available_from' };
   const sel = name => state.sel.get(name) || new Set();
   const setSel = (name, set) => { if (set.size) state.sel.set(name, set); else state.sel.delete(name); };
