@@ -450,9 +450,9 @@ fn without_javascript_the_directory_and_term_pages_list_everyone() {
     ));
     assert!(search.contains("<input type=\"search\" id=\"q\" name=\"q\""));
     // …which finds nothing without JavaScript: the page says so, and where to browse instead
-    assert!(search.contains(
-        "<noscript><p class=\"search-noscript\">検索にはJavaScriptが必要です。"
-    ));
+    assert!(
+        search.contains("<noscript><p class=\"search-noscript\">検索にはJavaScriptが必要です。")
+    );
     // the script is loaded only where it is used
     for (path, bytes) in &tree {
         if path.ends_with(".html") {
