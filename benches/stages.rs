@@ -77,7 +77,8 @@ fn stages(c: &mut Criterion) {
     let renderer = Renderer::new(Theme::load(&root, &config).expect("theme")).expect("templates");
     let strings = &renderer.theme().strings;
     let loaded = content::load(&root, &config, &load).expect("content");
-    let site = Site::build(loaded.clone(), config.clone()).expect("site model");
+    let names = render::i18n::term_names(strings);
+    let site = Site::build(loaded.clone(), config.clone(), &names).expect("site model");
     let output_pages = render::render_site(&site, &renderer).expect("render").len();
 
     let mut g = c.benchmark_group(format!("{pages} pages"));
@@ -89,7 +90,7 @@ fn stages(c: &mut Criterion) {
     g.bench_function("markdown and site model", |b| {
         b.iter_batched(
             || loaded.clone(),
-            |content| black_box(Site::build(content, config.clone()).expect("site model")),
+            |content| black_box(Site::build(content, config.clone(), &names).expect("site model")),
             BatchSize::PerIteration,
         )
     });

@@ -392,9 +392,10 @@ fn generate_loaded(
     // time spent between the stages (an edited page shown early) is not the model's
     stages.last = Instant::now();
     let privacy = content.privacy.clone();
+    let names = render::i18n::term_names(&renderer.theme().strings);
     let site = match cache.as_deref_mut() {
-        Some(c) => Site::build_cached(content, config, &mut c.markdown)?,
-        None => Site::build(content, config)?,
+        Some(c) => Site::build_cached(content, config, &names, &mut c.markdown)?,
+        None => Site::build(content, config, &names)?,
     };
     stages.mark("markdown and site model");
 

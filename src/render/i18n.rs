@@ -14,6 +14,30 @@ use crate::content::date::YearMonth;
 /// Strings of one language: a YAML mapping (values are strings or mappings).
 pub type Strings = BTreeMap<String, serde_yaml::Value>;
 
+/// The names of job categories and series in every language's strings
+/// (`job_category_names`, `series_names`), for the site model to take a
+/// name written where its key was meant as that key.
+pub fn term_names(strings: &BTreeMap<String, Strings>) -> crate::site::TermNames {
+    use crate::site::TaxonomyKind;
+    let mut names = crate::site::TermNames::default();
+    for s in strings.values() {
+        for (group, kind) in [
+            ("job_category_names", TaxonomyKind::JobCategories),
+            ("series_names", TaxonomyKind::Series),
+        ] {
+            let Some(serde_yaml::Value::Mapping(m)) = s.get(group) else {
+                continue;
+            };
+            for (k, v) in m {
+                if let (Some(k), Some(v)) = (k.as_str(), v.as_str()) {
+                    names.add(kind, k, v);
+                }
+            }
+        }
+    }
+    names
+}
+
 /// Merges `over` into `base`, recursively for mappings.
 pub fn merge(base: &mut Strings, over: Strings) {
     for (k, v) in over {

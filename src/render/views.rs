@@ -107,6 +107,18 @@ pub struct SiteView {
     pub generator: String,
 }
 
+/// Links in order, without repeats: two spellings of one term (`教育` and
+/// `education`, `UI/UX` and `ui/ux`) are one link.
+fn unique_links(links: impl Iterator<Item = Link>) -> Vec<Link> {
+    let mut out: Vec<Link> = Vec::new();
+    for l in links {
+        if l.url.is_empty() || !out.iter().any(|o| o.url == l.url) {
+            out.push(l);
+        }
+    }
+    out
+}
+
 /// A main menu entry.
 #[derive(Debug, Clone, Serialize)]
 pub struct NavItem {
@@ -509,11 +521,11 @@ impl<'a> ViewBuilder<'a> {
             id: &t.id,
             display_name: t.display_name_in(self.lang, dl),
             headline: t.headline_in(self.lang, dl),
-            job_categories: t
-                .job_categories
-                .iter()
-                .map(|c| self.term_link(TaxonomyKind::JobCategories, c))
-                .collect(),
+            job_categories: unique_links(
+                t.job_categories
+                    .iter()
+                    .map(|c| self.term_link(TaxonomyKind::JobCategories, c)),
+            ),
             skills: t
                 .skills
                 .iter()

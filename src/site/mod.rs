@@ -21,7 +21,7 @@ use crate::content::{self, Content, Kind, Source};
 use crate::error::{Diagnostic, Result};
 use crate::markdown::{self, LinkCheck, Rendered, Resolved};
 
-pub use taxonomy::{Taxonomy, TaxonomyKind, Term, TermId};
+pub use taxonomy::{Taxonomy, TaxonomyKind, Term, TermId, TermNames};
 
 pub use urls::RESERVED_ROOTS;
 
@@ -256,9 +256,10 @@ impl Doc {
 }
 
 impl Site {
-    /// Builds the model from gated content.
-    pub fn build(content: Content, config: Arc<Config>) -> Result<Site> {
-        Site::build_inner(content, config, None)
+    /// Builds the model from gated content; `names` are the theme's names
+    /// of job categories and series (see [`TermNames`]).
+    pub fn build(content: Content, config: Arc<Config>, names: &TermNames) -> Result<Site> {
+        Site::build_inner(content, config, names, None)
     }
 
     /// [`Site::build`], reusing the rendered Markdown of unchanged documents
@@ -266,14 +267,16 @@ impl Site {
     pub fn build_cached(
         content: Content,
         config: Arc<Config>,
+        names: &TermNames,
         cache: &mut MarkdownCache,
     ) -> Result<Site> {
-        Site::build_inner(content, config, Some(cache))
+        Site::build_inner(content, config, names, Some(cache))
     }
 
     fn build_inner(
         content: Content,
         config: Arc<Config>,
+        names: &TermNames,
         cache: Option<&mut MarkdownCache>,
     ) -> Result<Site> {
         let default_lang = config.default_language().to_string();
@@ -475,6 +478,7 @@ impl Site {
                 &section_indexes,
                 &base_path,
                 raw_html,
+                names,
                 &mut diags,
             ));
         }
@@ -556,6 +560,7 @@ fn build_language(
     indexes: &[content::SectionIndex],
     base_path: &str,
     raw_html: bool,
+    names: &TermNames,
     diags: &mut Vec<Diagnostic>,
 ) -> Language {
     let prefix = urls::lang_prefix(lang, default_lang);
@@ -653,7 +658,7 @@ fn build_language(
             if let Some(t) = builders
                 .entry(kind)
                 .or_default()
-                .add(&prefix, kind, name, id, is_talent)
+                .add(&prefix, kind, names, name, id, is_talent)
             {
                 page_terms.push((id, kind, t));
             }

@@ -119,6 +119,37 @@ impl Taxonomy {
     }
 }
 
+/// The names a theme gives to the keys of job categories and series
+/// (`education` shows as 教育 in Japanese and Education in English), by the
+/// URL slug of each name. A writer who writes the name where the key was
+/// meant (`job_categories: [教育]`) means the same term; without this the
+/// site had two terms, both shown as 教育, one without any translation. A
+/// name that two keys share is left alone: which key was meant is unknown.
+#[derive(Debug, Clone, Default)]
+pub struct TermNames {
+    by_kind: HashMap<TaxonomyKind, HashMap<String, Option<String>>>,
+}
+
+impl TermNames {
+    /// Records that `key` of `kind` is shown as `name` (in some language).
+    pub fn add(&mut self, kind: TaxonomyKind, key: &str, name: &str) {
+        let (key, slug) = (key.trim(), crate::slug::term_slug(name));
+        if key.is_empty() || slug.is_empty() || slug == crate::slug::term_slug(key) {
+            return;
+        }
+        let entry = self.by_kind.entry(kind).or_default().entry(slug);
+        let known = entry.or_insert_with(|| Some(key.to_string()));
+        if known.as_deref() != Some(key) {
+            *known = None;
+        }
+    }
+
+    /// The key whose name has URL slug `slug`, if exactly one has.
+    fn key(&self, kind: TaxonomyKind, slug: &str) -> Option<&str> {
+        self.by_kind.get(&kind)?.get(slug)?.as_deref()
+    }
+}
+
 /// Collects terms while pages are visited in order.
 #[derive(Debug, Default)]
 pub struct Builder {
@@ -129,11 +160,13 @@ pub struct Builder {
 }
 
 impl Builder {
-    /// Adds `page` under `name`; returns the term's id.
+    /// Adds `page` under `name` (or the key `name` is a name of, in
+    /// `names`); returns the term's id.
     pub fn add(
         &mut self,
         prefix: &str,
         kind: TaxonomyKind,
+        names: &TermNames,
         name: &str,
         page: PageId,
         is_talent: bool,
@@ -145,10 +178,18 @@ impl Builder {
         let id = match self.by_name.get(name) {
             Some(&id) => id,
             None => {
-                let slug = crate::slug::term_slug(name);
+                let mut slug = crate::slug::term_slug(name);
+                // a name written for its key: the key's term, spelt as the key
+                let term_name = match names.key(kind, &slug) {
+                    Some(key) => {
+                        slug = crate::slug::term_slug(key);
+                        key
+                    }
+                    None => name,
+                };
                 let id = *self.by_slug.entry(slug.clone()).or_insert_with(|| {
                     self.terms.push(Term {
-                        name: name.to_string(),
+                        name: term_name.to_string(),
                         path: format!("{prefix}/{}/{slug}/", kind.segment()),
                         slug,
                         pages: Vec::new(),
@@ -208,11 +249,11 @@ mod tests {
 
     #[test]
     fn merges_spellings_under_the_first() {
-        let mut b = Builder::default();
-        b.add("", TaxonomyKind::Skills, "UI/UX", 0, true);
-        b.add("", TaxonomyKind::Skills, "ui/ux", 1, true);
-        b.add("", TaxonomyKind::Skills, "ＵＩ／ＵＸ", 2, true);
-        b.add("", TaxonomyKind::Skills, "Python", 1, true);
+        let (mut b, none) = (Builder::default(), TermNames::default());
+        b.add("", TaxonomyKind::Skills, &none, "UI/UX", 0, true);
+        b.add("", TaxonomyKind::Skills, &none, "ui/ux", 1, true);
+        b.add("", TaxonomyKind::Skills, &none, "ＵＩ／ＵＸ", 2, true);
+        b.add("", TaxonomyKind::Skills, &none, "Python", 1, true);
         let (t, _) = b.finish(TaxonomyKind::Skills, "ja", "");
         assert_eq!(t.terms.len(), 2);
         assert_eq!(t.terms[1].name, "UI/UX");
@@ -229,10 +270,47 @@ mod tests {
 
     #[test]
     fn japanese_terms_keep_their_script() {
-        let mut b = Builder::default();
-        b.add("/en", TaxonomyKind::Tags, "エンジニア", 0, false);
+        let (mut b, none) = (Builder::default(), TermNames::default());
+        b.add("/en", TaxonomyKind::Tags, &none, "エンジニア", 0, false);
         let (t, _) = b.finish(TaxonomyKind::Tags, "en", "/en");
         assert_eq!(t.terms[0].path, "/en/tags/エンジニア/");
         assert!(!t.terms[0].has_talents);
+    }
+
+    #[test]
+    fn a_name_written_for_its_key_is_the_keys_term() {
+        let mut names = TermNames::default();
+        names.add(TaxonomyKind::JobCategories, "education", "教育");
+        names.add(TaxonomyKind::JobCategories, "education", "Education");
+        // one name for two keys: which was meant is unknown
+        names.add(TaxonomyKind::JobCategories, "nursing-care", "介護");
+        names.add(TaxonomyKind::JobCategories, "caregiving", "介護");
+        let kind = TaxonomyKind::JobCategories;
+        let mut b = Builder::default();
+        b.add("", kind, &names, "教育", 0, true);
+        b.add("", kind, &names, "education", 1, true);
+        b.add("", kind, &names, " EDUCATION ", 2, true);
+        b.add("", kind, &names, "介護", 3, true);
+        b.add("", kind, &names, "nursing-care", 3, true);
+        // names are per taxonomy: a tag 教育 stays a tag 教育
+        let mut tags = Builder::default();
+        tags.add("", TaxonomyKind::Tags, &names, "教育", 0, false);
+        let (t, _) = b.finish(kind, "ja", "");
+        let terms: Vec<(&str, &str, &[usize])> = t
+            .terms
+            .iter()
+            .map(|x| (x.name.as_str(), x.path.as_str(), x.pages.as_slice()))
+            .collect();
+        assert_eq!(
+            terms,
+            [
+                ("education", "/job-categories/education/", &[0, 1, 2][..]),
+                ("nursing-care", "/job-categories/nursing-care/", &[3][..]),
+                ("介護", "/job-categories/介護/", &[3][..]),
+            ]
+        );
+        assert_eq!(t.term("教育").map(|x| x.name.as_str()), Some("education"));
+        let (tags, _) = tags.finish(TaxonomyKind::Tags, "ja", "");
+        assert_eq!(tags.terms[0].path, "/tags/教育/");
     }
 }

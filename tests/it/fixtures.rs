@@ -108,6 +108,65 @@ fn basic_reports_link_their_series_neighbours() {
     assert!(tree.contains_key("organizations/example-org/index.html"));
 }
 
+/// A writer may write a job category's or a series' name where its key was
+/// meant (`教育` for `education`): the same term, not a second one shown
+/// under the same name.
+#[test]
+fn a_term_written_by_its_name_is_its_keys_term() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.write(
+        "i18n/ja.yaml",
+        "job_category_names:\n  software-engineering: ソフトウェア開発\nseries_names:\n  school: NPOのためのITスクール\n",
+    );
+    let tb = site.read("content/talents/t-b.md");
+    site.write(
+        "content/talents/t-b.md",
+        tb.replace(
+            "status: seeking\n",
+            "status: seeking\njob_categories: [ソフトウェア開発, software-engineering]\n",
+        ),
+    );
+    let s2 = site.read("content/reports/s2.md");
+    site.write(
+        "content/reports/s2.md",
+        s2.replace("series: school\n", "series: NPOのためのITスクール\n"),
+    );
+    let out = site.build(TODAY, &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    let tree = read_tree(&site.public());
+    let terms: Vec<&String> = tree
+        .keys()
+        .filter(|k| k.starts_with("job-categories/") || k.starts_with("series/"))
+        .collect();
+    assert_eq!(
+        terms,
+        [
+            "job-categories/index.html",
+            "job-categories/software-engineering/index.html",
+            "series/index.html",
+            "series/school/index.html",
+        ]
+    );
+    let se = page(&tree, "job-categories/software-engineering/index.html");
+    assert!(se.contains("<h1>ソフトウェア開発</h1>"), "{se}");
+    assert!(se.contains("アミールさん") && se.contains("マリーさん"));
+    // the profile links its category once, though written twice
+    let profile = page(&tree, "talents/t-b/index.html");
+    assert_eq!(
+        profile
+            .matches("href=\"/jobs/job-categories/software-engineering/\"")
+            .count(),
+        1,
+        "{profile}"
+    );
+    // one series: the sessions are neighbours
+    let s2 = page(&tree, "reports/s2/index.html");
+    assert!(
+        s2.contains("href=\"/jobs/reports/s1/\" rel=\"prev\""),
+        "{s2}"
+    );
+}
+
 #[test]
 fn basic_drafts_future_and_withheld_leave_no_trace() {
     let (_site, tree) = built("basic");
