@@ -951,6 +951,54 @@ fn chromium_links_to_values_the_site_lacks() {
     );
 }
 
+/// On a phone the directory's filters would come before the results, a
+/// screen or more of checkboxes: they are folded under one summary that
+/// counts the filters in force, and open beside the results when wide.
+#[test]
+fn chromium_folds_the_directory_filters_on_a_phone() {
+    let (_site, out) = fixture_site();
+    let panel = "(() => { const d = document.querySelector('details.facet-panel'); const i = document.querySelector('.search-toolbar input[type=search]'); return { open: d.open, summary: d.querySelector('summary').textContent, summaryShown: d.querySelector('summary').getClientRects().length > 0, inputTop: Math.round(i.getBoundingClientRect().top) }; })()";
+    let r = scenario(
+        &out,
+        json!([
+            {"viewport": [390, 844]},
+            {"goto": "talents/?region=大阪府"},
+            {"eval": panel, "label": "phone"},
+            {"report": "phone results"},
+            {"eval": "document.querySelector('details.facet-panel summary').click()", "label": "tap"},
+            {"check": {"name": "region", "value": "東京都"}},
+            {"eval": panel, "label": "phone, opened"},
+            {"axe": "phone"},
+            {"viewport": [1280, 900]},
+            {"goto": "talents/"},
+            {"eval": panel, "label": "wide"}
+        ]),
+    );
+    let phone = &r["phone"]["value"];
+    assert_eq!(phone["open"], false, "{phone}");
+    assert_eq!(
+        phone["summary"], "絞り込み (1)",
+        "the filter in force is counted"
+    );
+    assert!(
+        phone["inputTop"].as_i64().is_some_and(|y| y < 844),
+        "the keyword box is on the first screen: {phone}"
+    );
+    assert_eq!(
+        urls(&r["phone results"]),
+        [GO, CHEF],
+        "filtered all the same"
+    );
+    let opened = &r["phone, opened"]["value"];
+    assert_eq!(opened["open"], true);
+    assert_eq!(opened["summary"], "絞り込み (2)");
+    assert_eq!(r["axe:phone"]["violations"], json!([]));
+    let wide = &r["wide"]["value"];
+    assert_eq!(wide["open"], true, "{wide}");
+    assert_eq!(wide["summaryShown"], false, "beside the results, no fold");
+    assert_eq!(wide["summary"], "絞り込み");
+}
+
 #[test]
 fn chromium_results_are_keyboard_accessible() {
     let (_site, out) = fixture_site();

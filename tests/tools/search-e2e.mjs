@@ -8,6 +8,7 @@
 //        reruns the search, e.g. opening the filter panel) {more: true} {press: "Key"}
 //        {report: "label"} {counts: "facet"} {options: "label"} {focus: "label"}
 //        {eval: "js expression", label} {axe: "label"} {reload: true}
+//        {viewport: [width, height]} (a phone's screen, say; then goto or reload)
 // Any page error, console error or failed request fails the run (exit 1).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -48,6 +49,8 @@ try {
     if (step.goto !== undefined) {
       await page.goto(base + step.goto);
       await settled(0);
+    } else if (step.viewport) {
+      await page.setViewportSize({ width: step.viewport[0], height: step.viewport[1] });
     } else if (step.reload) {
       await page.reload();
       await settled(0);

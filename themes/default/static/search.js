@@ -464,12 +464,19 @@ async function start(root) {
 
   let cols = null;
   let controls = null;
+  let filterPanel = null;
   async function ensureFacets() {
     if (cols) return cols;
     cols = await index.facets(facetFile);
     controls = buildControls(cols, mode, state, t, () => { writeUrl(); run(); });
     if (mode === 'talents') {
-      facetsBox.replaceChildren(el('h2', { class: 'visually-hidden', text: t('filters') }), controls.node);
+      // on a narrow screen the filters come before the results: folded, so a phone
+      // shows the keyword box and the first results at once; open beside them when wide
+      filterPanel = el('details', { class: 'facet-panel' }, el('summary', { text: t('filters') }), controls.node);
+      const wide = window.matchMedia('(min-width: 56rem)');
+      filterPanel.open = wide.matches;
+      wide.addEventListener('change', () => { if (wide.matches) filterPanel.open = true; });
+      facetsBox.replaceChildren(el('h2', { class: 'visually-hidden', text: t('filters') }), filterPanel);
     } else panel.append(controls.node);
     return cols;
   }
@@ -517,6 +524,11 @@ async function start(root) {
     if (found) { for (const d of found.scores.keys()) if (d >= lo && d < hi) docs.push(d); }
     else if (!q) for (let d = lo; d < hi; d++) docs.push(d);
     if (controls) docs = controls.filter(docs);
+    if (filterPanel) {
+      // how many filters hold, in the folded panel's summary
+      const n = [...state.sel.values()].reduce((a, v) => a + v.size, 0) + (state.avail ? 1 : 0);
+      filterPanel.querySelector('summary').textContent = t('filters') + (n ? ` (${n})` : '');
+    }
     sortSelect.options[0].disabled = !found;
     if (mode === 'search' && !q && !state.sel.size && !state.avail) {
       list.replaceChildren(); more.hidden = true; status.textContent = '';
