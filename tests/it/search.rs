@@ -892,6 +892,7 @@ fn chromium_links_to_values_the_site_lacks() {
             {"report": "stale kind"},
             {"goto": "search/?tag=存在しない"},
             {"report": "stale tag"},
+            {"eval": "document.querySelector('.search-filters summary').textContent", "label": "search page summary"},
             {"goto": "search/?q=python&skill=cobol&avail=2026-04"},
             {"report": "directory filters on the search page"},
             {"goto": "talents/?kind=story"},
@@ -920,6 +921,10 @@ fn chromium_links_to_values_the_site_lacks() {
         assert_eq!(r[k]["count"], 0, "{k}");
         assert_eq!(r[k]["status"], none, "{k}");
     }
+    assert_eq!(
+        r["search page summary"]["value"], "絞り込み (1)",
+        "the search page's filter panel counts them too"
+    );
     // another page's filters are dropped from the state and the URL, not kept as if they held
     assert_eq!(
         urls(&r["directory filters on the search page"]),

@@ -524,10 +524,11 @@ async function start(root) {
     if (found) { for (const d of found.scores.keys()) if (d >= lo && d < hi) docs.push(d); }
     else if (!q) for (let d = lo; d < hi; d++) docs.push(d);
     if (controls) docs = controls.filter(docs);
-    if (filterPanel) {
-      // how many filters hold, in the folded panel's summary
-      const n = [...state.sel.values()].reduce((a, v) => a + v.size, 0) + (state.avail ? 1 : 0);
-      filterPanel.querySelector('summary').textContent = t('filters') + (n ? ` (${n})` : '');
+    // how many filters hold, in the summary of the panel that may be folded
+    const fold = filterPanel || panel.closest('details');
+    if (fold) {
+      const active = [...state.sel.values()].reduce((a, v) => a + v.size, 0) + (state.avail ? 1 : 0);
+      fold.querySelector('summary').textContent = t('filters') + (active ? ` (${active})` : '');
     }
     sortSelect.options[0].disabled = !found;
     if (mode === 'search' && !q && !state.sel.size && !state.avail) {
