@@ -178,7 +178,7 @@ fn parse_strings(file: &str, text: &str) -> Result<Strings> {
     if text.trim().is_empty() {
         return Ok(Strings::new());
     }
-    crate::yaml::decode::<Strings>(
+    let strings = crate::yaml::decode::<Strings>(
         text,
         crate::yaml::Origin {
             file,
@@ -186,5 +186,109 @@ fn parse_strings(file: &str, text: &str) -> Result<Strings> {
             line_offset: 0,
         },
     )
-    .map_err(Error::site)
+    .map_err(Error::site)?;
+    // every value is a string or a group of them (`job_category_names:
+    // {education: 教育}`): anything else would be ignored where it is read,
+    // and the site would show keys where the writer gave names
+    for (key, value) in &strings {
+        let problem = match value {
+            serde_yaml::Value::String(_) => None,
+            serde_yaml::Value::Mapping(m) => m
+                .iter()
+                .find(|(k, v)| !(k.is_string() && v.is_string()))
+                .map(|(k, v)| {
+                    let text = yaml_text(k);
+                    let message = if k.is_string() {
+                        format!("in `{key}`: `{text}` should be a name (text), found {}", what(v))
+                    } else {
+                        format!(
+                            "in `{key}`: the key `{text}` is {}; put it in quotes (\"{text}\": …) to name the key `{text}`",
+                            what(k)
+                        )
+                    };
+                    (message, Some(text))
+                }),
+            v => Some((
+                format!(
+                    "`{key}` should be a text or a mapping of keys to names (`education: 教育`), found {}",
+                    what(v)
+                ),
+                None,
+            )),
+        };
+        if let Some((message, inner)) = problem {
+            let at = crate::yaml::find_key_line(text, key, 1);
+            let at = match (&inner, at) {
+                (Some(k), Some((l, _))) => crate::yaml::find_key_line(text, k, l + 1).or(at),
+                _ => at,
+            };
+            let (line, column) = at.unzip();
+            return Err(Error::site(
+                Diagnostic::error(file, line, message)
+                    .at_column(column)
+                    .with_source(text),
+            ));
+        }
+    }
+    Ok(strings)
+}
+
+/// A YAML value as a writer wrote it, for messages.
+fn yaml_text(v: &serde_yaml::Value) -> String {
+    match v {
+        serde_yaml::Value::String(s) => s.clone(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    }
+}
+
+/// What kind of YAML value `v` is, in a writer's words.
+fn what(v: &serde_yaml::Value) -> &'static str {
+    match v {
+        serde_yaml::Value::Null => "nothing",
+        serde_yaml::Value::Bool(_) => "true/false",
+        serde_yaml::Value::Number(_) => "a number",
+        serde_yaml::Value::String(_) => "a text",
+        serde_yaml::Value::Sequence(_) => "a list",
+        serde_yaml::Value::Mapping(_) => "a mapping",
+        serde_yaml::Value::Tagged(_) => "a tagged value",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(yaml: &str) -> String {
+        match parse_strings("i18n/ja.yaml", yaml) {
+            Ok(_) => String::new(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn strings_are_texts_or_groups_of_texts() {
+        assert_eq!(
+            problem("nav_talents: 人材を探す\njob_category_names:\n  education: 教育\n"),
+            ""
+        );
+        let list = problem("nav_talents: x\njob_category_names: [a, b]\n");
+        assert!(list.contains("i18n/ja.yaml:2:1"), "{list}");
+        assert!(list.contains("found a list"), "{list}");
+        let nested = problem("series_names:\n  school: スクール\n  club:\n    ja: 部\n");
+        assert!(nested.contains("i18n/ja.yaml:3:3"), "{nested}");
+        assert!(
+            nested.contains("in `series_names`: `club` should be a name (text), found a mapping"),
+            "{nested}"
+        );
+        let number = problem("series_names:\n  2026: 二〇二六年度\n");
+        assert!(
+            number.contains("the key `2026` is a number; put it in quotes"),
+            "{number}"
+        );
+        let empty = problem("search_title:\n");
+        assert!(empty.contains("found nothing"), "{empty}");
+    }
 }

@@ -76,6 +76,7 @@ cases! {
     bad_config => "bad-config",
     unknown_scope => "unknown-scope",
     bad_language_code => "bad-language-code",
+    bad_names => "bad-names",
 }
 
 #[test]
