@@ -217,7 +217,13 @@ fn parse_strings(file: &str, text: &str) -> Result<Strings> {
             )),
         };
         if let Some((message, inner)) = problem {
-            let at = crate::yaml::find_key_line(text, key, 1);
+            // the group's own line: unindented (a name inside another group may share its key)
+            let mut at = crate::yaml::find_key_line(text, key, 1);
+            while let Some((l, c)) = at
+                && c != 1
+            {
+                at = crate::yaml::find_key_line(text, key, l + 1);
+            }
             let at = match (&inner, at) {
                 (Some(k), Some((l, _))) => crate::yaml::find_key_line(text, k, l + 1).or(at),
                 _ => at,
@@ -283,6 +289,9 @@ mod tests {
             nested.contains("in `series_names`: `club` should be a name (text), found a mapping"),
             "{nested}"
         );
+        // the group's line, not a key of the same name inside an earlier group
+        let shadow = problem("language_names:\n  native: 母語\nnative: [a]\n");
+        assert!(shadow.contains("i18n/ja.yaml:3:1"), "{shadow}");
         let number = problem("series_names:\n  2026: 二〇二六年度\n");
         assert!(
             number.contains("the key `2026` is a number; put it in quotes"),

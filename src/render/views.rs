@@ -438,10 +438,11 @@ impl<'a> ViewBuilder<'a> {
                 card.photo_url = self.photo_url(t);
             }
             PageData::Report(r) => {
+                // through the term: a series written by its name shows as its key's name
                 card.series = r
                     .series
                     .as_ref()
-                    .map(|s| self.term_display(TaxonomyKind::Series, s));
+                    .map(|s| self.term_link(TaxonomyKind::Series, s).name);
                 card.number = r.number;
                 card.upcoming = r.upcoming;
             }

@@ -50,7 +50,7 @@ use crate::content::Kind;
 use crate::render::File;
 use crate::render::i18n::{self, Strings};
 use crate::render::views::{Urls, ViewBuilder};
-use crate::site::{Language, Page, PageData, PageId, Site};
+use crate::site::{Language, Page, PageData, PageId, Site, TaxonomyKind};
 
 use index::{DocText, weight};
 
@@ -230,9 +230,11 @@ fn doc_text<'a>(site: &Site, vb: &ViewBuilder<'a>, p: &'a Page) -> DocText<'a> {
             for s in &t.skills {
                 d.add(s.name.as_str(), weight::KEY);
             }
+            // through the term: a category written by its name is found by
+            // the name of its key in this language (教育 → Education)
             for c in &t.job_categories {
                 d.add(
-                    i18n::lookup_str(strings, "job_category_names", c),
+                    vb.term_link(TaxonomyKind::JobCategories, c).name,
                     weight::KEY,
                 );
             }
@@ -274,7 +276,7 @@ fn doc_text<'a>(site: &Site, vb: &ViewBuilder<'a>, p: &'a Page) -> DocText<'a> {
                 d.add(x.as_str(), weight::META);
             }
             if let Some(x) = &r.series {
-                d.add(i18n::lookup_str(strings, "series_names", x), weight::META);
+                d.add(vb.term_link(TaxonomyKind::Series, x).name, weight::META);
             }
             if let Some(x) = &r.venue {
                 d.add(x.as_str(), weight::META);

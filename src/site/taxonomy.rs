@@ -121,32 +121,66 @@ impl Taxonomy {
 
 /// The names a theme gives to the keys of job categories and series
 /// (`education` shows as 教育 in Japanese and Education in English), by the
-/// URL slug of each name. A writer who writes the name where the key was
-/// meant (`job_categories: [教育]`) means the same term; without this the
-/// site had two terms, both shown as 教育, one without any translation. A
-/// name that two keys share is left alone: which key was meant is unknown.
+/// URL slug of each key and each name. A writer who writes the name where
+/// the key was meant (`job_categories: [教育]`, or `Education`) means the
+/// same term; without this the site had two terms, both shown as 教育, one
+/// without any translation. A key's own spelling always means that key (a
+/// name that slugs like another key does not take it over), and a name two
+/// keys share is left alone: which key was meant is unknown.
 #[derive(Debug, Clone, Default)]
 pub struct TermNames {
-    by_kind: HashMap<TaxonomyKind, HashMap<String, Option<String>>>,
+    by_kind: HashMap<TaxonomyKind, HashMap<String, Meant>>,
+}
+
+/// What a slug stands for.
+#[derive(Debug, Clone)]
+enum Meant {
+    /// A key, spelt so or differing only in case, width or punctuation.
+    Key(String),
+    /// A name of one key, or (`None`) of several.
+    Name(Option<String>),
 }
 
 impl TermNames {
     /// Records that `key` of `kind` is shown as `name` (in some language).
     pub fn add(&mut self, kind: TaxonomyKind, key: &str, name: &str) {
-        let (key, slug) = (key.trim(), crate::slug::term_slug(name));
-        if key.is_empty() || slug.is_empty() || slug == crate::slug::term_slug(key) {
+        let key = key.trim();
+        let key_slug = crate::slug::term_slug(key);
+        if key_slug.is_empty() {
             return;
         }
-        let entry = self.by_kind.entry(kind).or_default().entry(slug);
-        let known = entry.or_insert_with(|| Some(key.to_string()));
-        if known.as_deref() != Some(key) {
-            *known = None;
+        let slugs = self.by_kind.entry(kind).or_default();
+        // the key itself first: it outranks any name with its slug
+        match slugs.get(&key_slug) {
+            Some(Meant::Key(_)) => {}
+            _ => {
+                slugs.insert(key_slug.clone(), Meant::Key(key.to_string()));
+            }
+        }
+        let slug = crate::slug::term_slug(name);
+        if slug.is_empty() || slug == key_slug {
+            return;
+        }
+        match slugs.get_mut(&slug) {
+            Some(Meant::Key(_)) | Some(Meant::Name(None)) => {}
+            Some(Meant::Name(Some(k))) => {
+                if k != key {
+                    slugs.insert(slug, Meant::Name(None));
+                }
+            }
+            None => {
+                slugs.insert(slug, Meant::Name(Some(key.to_string())));
+            }
         }
     }
 
-    /// The key whose name has URL slug `slug`, if exactly one has.
+    /// The key that `slug` stands for: a key's own slug, or the slug of
+    /// exactly one key's name.
     fn key(&self, kind: TaxonomyKind, slug: &str) -> Option<&str> {
-        self.by_kind.get(&kind)?.get(slug)?.as_deref()
+        match self.by_kind.get(&kind)?.get(slug)? {
+            Meant::Key(k) => Some(k),
+            Meant::Name(k) => k.as_deref(),
+        }
     }
 }
 
@@ -292,6 +326,11 @@ mod tests {
         b.add("", kind, &names, " EDUCATION ", 2, true);
         b.add("", kind, &names, "介護", 3, true);
         b.add("", kind, &names, "nursing-care", 3, true);
+        // a name that slugs like another key does not take that key over
+        names.add(kind, "design", "Design");
+        names.add(kind, "ux-design", "Design");
+        b.add("", kind, &names, "design", 4, true);
+        b.add("", kind, &names, "ux-design", 5, true);
         // names are per taxonomy: a tag 教育 stays a tag 教育
         let mut tags = Builder::default();
         tags.add("", TaxonomyKind::Tags, &names, "教育", 0, false);
@@ -304,12 +343,19 @@ mod tests {
         assert_eq!(
             terms,
             [
+                ("design", "/job-categories/design/", &[4][..]),
                 ("education", "/job-categories/education/", &[0, 1, 2][..]),
                 ("nursing-care", "/job-categories/nursing-care/", &[3][..]),
+                ("ux-design", "/job-categories/ux-design/", &[5][..]),
                 ("介護", "/job-categories/介護/", &[3][..]),
             ]
         );
         assert_eq!(t.term("教育").map(|x| x.name.as_str()), Some("education"));
+        // the key's spelling, whichever comes first: names are looked up by key
+        let mut c = Builder::default();
+        c.add("", kind, &names, "Education", 0, true);
+        let (c, _) = c.finish(kind, "ja", "");
+        assert_eq!(c.terms[0].name, "education");
         let (tags, _) = tags.finish(TaxonomyKind::Tags, "ja", "");
         assert_eq!(tags.terms[0].path, "/tags/教育/");
     }

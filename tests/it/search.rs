@@ -399,6 +399,44 @@ fn a_build_without_the_index_lacks_only_the_index() {
     assert_eq!(alone, beside);
 }
 
+/// A job category written by its name, or in other capitals, is searched by
+/// the name its key has in each language, like the key itself.
+#[test]
+fn a_category_written_otherwise_is_found_by_its_keys_name() {
+    let site = TempSite::from_fixture("sites/basic");
+    site.write(
+        "i18n/ja.yaml",
+        "job_category_names:\n  software-engineering: 開発職\n",
+    );
+    let tb = site.read("content/talents/t-b.md");
+    site.write(
+        "content/talents/t-b.md",
+        tb.replace(
+            "status: seeking\n",
+            "status: seeking\njob_categories: [Software-Engineering]\n",
+        ),
+    );
+    let out = site.build(TODAY, &[]);
+    assert!(out.status.success(), "{}", text(&out));
+    let qfile = site.path().join("queries.json");
+    std::fs::write(&qfile, r#"["開発職"]"#).expect("write");
+    let o = node(
+        "search-query.mjs",
+        &[
+            &site.public().to_string_lossy(),
+            "/jobs/",
+            "search-index/",
+            &qfile.to_string_lossy(),
+        ],
+    );
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(
+        t.contains(r#"QUERY {"q":"開発職","urls":["/jobs/talents/t-a/","/jobs/talents/t-b/"]}"#),
+        "{t}"
+    );
+}
+
 #[test]
 fn a_page_cannot_take_the_index_folder() {
     let site = TempSite::from_fixture("sites/search");
@@ -893,6 +931,14 @@ fn chromium_links_to_values_the_site_lacks() {
             {"goto": "search/?tag=存在しない"},
             {"report": "stale tag"},
             {"eval": "document.querySelector('.search-filters summary').textContent", "label": "search page summary"},
+            {"eval": "document.querySelectorAll('fieldset.facet-kind').length", "label": "kind fieldsets"},
+            {"goto": "search/?kind=ストーリー"},
+            {"report": "a kind by its label"},
+            {"goto": "talents/?lang=ja:any"},
+            {"report": "any level, as the build writes it"},
+            {"goto": "talents/?lang=ja&lang=ja:N2"},
+            {"report": "two levels for one language"},
+            {"eval": "document.querySelector('.facet-panel summary').textContent", "label": "one language, one filter"},
             {"goto": "search/?q=python&skill=cobol&avail=2026-04"},
             {"report": "directory filters on the search page"},
             {"goto": "talents/?kind=story"},
@@ -925,6 +971,23 @@ fn chromium_links_to_values_the_site_lacks() {
         r["search page summary"]["value"], "絞り込み (1)",
         "the search page's filter panel counts them too"
     );
+    assert_eq!(
+        r["kind fieldsets"]["value"], 1,
+        "the open panel's first load builds its filters once"
+    );
+    // a value named by its label is that value, and the URL says so
+    assert_eq!(urls(&r["a kind by its label"]), [XSS, SAMIR, KITCHEN]);
+    assert_eq!(r["a kind by its label"]["search"], "?kind=story");
+    assert_eq!(r["any level, as the build writes it"]["count"], 5);
+    assert_eq!(r["any level, as the build writes it"]["search"], "?lang=ja");
+    // one requirement per language, the last the link gives
+    assert_eq!(r["two levels for one language"]["search"], "?lang=ja:N2");
+    assert_eq!(
+        urls(&r["two levels for one language"]),
+        [PY, DESIGN, NURSE],
+        "N2 or better"
+    );
+    assert_eq!(r["one language, one filter"]["value"], "絞り込み (1)");
     // another page's filters are dropped from the state and the URL, not kept as if they held
     assert_eq!(
         urls(&r["directory filters on the search page"]),
@@ -950,7 +1013,7 @@ fn chromium_links_to_values_the_site_lacks() {
     );
     assert!(
         strings(&r["options:就業可能時期"]["values"])
-            .contains(&"2026-06までに就業可能 (3)".to_string()),
+            .contains(&"2026年6月までに就業可能 (3)".to_string()),
         "{:?}",
         r["options:就業可能時期"]
     );

@@ -465,10 +465,21 @@ async function start(root) {
   let cols = null;
   let controls = null;
   let filterPanel = null;
-  async function ensureFacets() {
-    if (cols) return cols;
-    cols = await index.facets(facetFile);
-    controls = buildControls(cols, mode, state, t, () => { writeUrl(); run(); });
+  // one load for every run that wants the facets (an open panel's toggle and the
+  // first run start together); a failed load is tried again by the next run
+  let facetsLoad = null;
+  function ensureFacets() {
+    facetsLoad ||= loadFacets().catch(err => { facetsLoad = null; throw err; });
+    return facetsLoad;
+  }
+  async function loadFacets() {
+    const loaded = await index.facets(facetFile);
+    const before = urlState();
+    controls = buildControls(loaded, mode, state, t, () => { writeUrl(); run(); });
+    // the controls settle what a link asked for (a name for its key, one level per
+    // language, no month without availability data): the URL follows
+    if (urlState() !== before) writeUrl();
+    cols = loaded;
     if (mode === 'talents') {
       // on a narrow screen the filters come before the results: folded, so a phone
       // shows the keyword box and the first results at once; open beside them when wide
@@ -479,6 +490,10 @@ async function start(root) {
       facetsBox.replaceChildren(el('h2', { class: 'visually-hidden', text: t('filters') }), filterPanel);
     } else panel.append(controls.node);
     return cols;
+  }
+
+  function urlState() {
+    return JSON.stringify([state.avail, [...state.sel].map(([k, v]) => [k, [...v]])]);
   }
 
   function writeUrl() {
@@ -653,8 +668,10 @@ function buildControls(cols, mode, state, t, changed) {
       return fs;
     };
     if (!col || (!col.num && !col.values.length) || (col.num && !col.labels.size)) {
+      // no availability data: no month can be asked for
+      if (name === 'avail') state.avail = '';
       // a link's filter on a facet this site has no values for: shown, and matching nobody
-      if (name !== 'avail' && sel(name).size) {
+      else if (sel(name).size) {
         const ul = el('ul');
         fieldset().append(ul);
         staleBoxes(name, [...sel(name)], ul);
@@ -694,6 +711,10 @@ function buildControls(cols, mode, state, t, changed) {
     const ul = el('ul');
     fs.append(ul);
     const known = new Set(col.values.map(v => v.key));
+    // a link may name a value by its label (`job=教育` for `education`, from before
+    // the site named its categories): the value it names
+    const byLabel = new Map(col.values.map(v => [v.label.toLowerCase(), v.key]));
+    if (sel(name).size) setSel(name, new Set([...sel(name)].map(k => (known.has(k) ? k : byLabel.get(k.toLowerCase()) ?? k))));
     staleBoxes(name, [...sel(name)].filter(k => !known.has(k)), ul);
     const boxes = col.values.map((v, i) => {
       const id = `f-${name}-${uid++}`;
@@ -736,8 +757,14 @@ function buildControls(cols, mode, state, t, changed) {
     // a language of the site, with no level or a level of a scale (`ja:N3` is meaningful
     // even when nobody has exactly N3); anything else in a link is stale
     const groupKeys = new Set(col.groups.map(g => g.key));
-    const isStale = v => { const [g, l, ...rest] = v.split(':'); return rest.length > 0 || !groupKeys.has(g) || (l !== undefined && !Object.hasOwn(LEVELS, l)); };
+    const isStale = v => { const [g, l, ...rest] = v.split(':'); return rest.length > 0 || !groupKeys.has(g) || (l !== undefined && l !== 'any' && !Object.hasOwn(LEVELS, l)); };
     const current = () => { const m = new Map(); for (const v of sel('lang')) { if (isStale(v)) continue; const [g, l] = v.split(':'); m.set(g, l || 'any'); } return m; };
+    // one requirement per language, as the selects can show (the last a link gives)
+    if (sel('lang').size) {
+      const kept = [...sel('lang')].filter(isStale);
+      for (const [g, l] of current()) kept.push(l === 'any' ? g : `${g}:${l}`);
+      setSel('lang', new Set(kept));
+    }
     const stale = el('ul');
     fs.append(stale);
     staleBoxes('lang', [...sel('lang')].filter(isStale), stale);
@@ -754,7 +781,7 @@ function buildControls(cols, mode, state, t, changed) {
       const opts = [{ value: '', text: t('search_any') }, { value: 'any', text: t('search_level_any') }];
       for (const l of levels) {
         const i = mine.find(i => levelOfValue[i] === l);
-        const label = i !== undefined ? col.values[i].label : ({ jlpt: 'JLPT ', cefr: 'CEFR ' }[scale(l)] || '') + l;
+        const label = i !== undefined ? col.values[i].label : l === 'native' ? t('native') : ({ jlpt: 'JLPT ', cefr: 'CEFR ' }[scale(l)] || '') + l;
         opts.push({ value: l, text: l === 'native' || l === 'N1' || l === 'C2' ? label : fill(t('search_level_or_better'), { level: label }) });
       }
       const optionEls = opts.map(o => el('option', { value: o.value, text: o.text }));
@@ -795,7 +822,8 @@ function buildControls(cols, mode, state, t, changed) {
     const asked = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(state.avail);
     const askedMonth = asked ? Number(asked[1]) * 12 + Number(asked[2]) - 1 : null;
     const months = [...new Set([...col.labels.keys()].concat(askedMonth === null ? [] : [askedMonth]))].sort((a, b) => a - b);
-    const opts = [{ value: '', text: t('search_any') }].concat(months.map(mo => ({ value: monthKey(mo), month: mo, text: fill(t('search_available_by'), { date: col.labels.get(mo) || monthKey(mo) }) })));
+    const monthName = mo => col.labels.get(mo) || new Intl.DateTimeFormat(document.documentElement.lang || undefined, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(Date.UTC(Math.floor(mo / 12), mo % 12, 1));
+    const opts = [{ value: '', text: t('search_any') }].concat(months.map(mo => ({ value: monthKey(mo), month: mo, text: fill(t('search_available_by'), { date: monthName(mo) }) })));
     const optionEls = opts.map(o => el('option', { value: o.value, text: o.text }));
     select.append(...optionEls);
     select.value = state.avail;
