@@ -370,7 +370,8 @@ impl Gate<'_> {
                 experience_years: raw.experience_years,
                 education: raw.education,
                 availability: raw.availability,
-                regions: raw.regions,
+                // 東京 is 東京都: one region for the directory's filter
+                regions: super::prefectures::canonical_all(raw.regions),
                 tags: raw.tags,
                 verified: raw.verified,
                 origin_region: raw.origin_region.filter(|_| in_scope("origin_region")),

@@ -18,6 +18,7 @@ pub mod date;
 pub mod gate;
 pub mod iso639;
 pub mod model;
+pub mod prefectures;
 pub mod privacy;
 pub mod schema;
 pub mod source;
