@@ -166,7 +166,8 @@ pub struct Card<'a> {
     pub headline: Option<&'a str>,
     pub skills: Vec<&'a str>,
     pub languages: Vec<String>,
-    pub regions: &'a [String],
+    /// Where the talent can work, as this language shows it (`Tokyo`).
+    pub regions: Vec<String>,
     pub available_from: Option<String>,
     pub remote_ok: bool,
     pub photo_url: Option<String>,
@@ -212,7 +213,8 @@ pub struct TalentView<'a> {
     pub available_from: Option<String>,
     pub employment_types: Vec<Link>,
     pub remote_ok: bool,
-    pub regions: &'a [String],
+    /// Where the talent can work, as this language shows it (`Tokyo`).
+    pub regions: Vec<String>,
     pub origin_region: Option<&'a str>,
     pub age_band: Option<&'a str>,
     pub photo_url: Option<String>,
@@ -319,6 +321,15 @@ impl<'a> ViewBuilder<'a> {
         }
     }
 
+    /// A talent's regions as this language shows them: `region_names` of
+    /// the strings (東京都 → Tokyo in English), else as written.
+    pub fn regions(&self, t: &Talent) -> Vec<String> {
+        t.regions
+            .iter()
+            .map(|r| i18n::lookup(self.strings, "region_names", r))
+            .collect()
+    }
+
     /// How a term is shown (language codes become names).
     pub fn term_display(&self, kind: TaxonomyKind, name: &str) -> String {
         match kind {
@@ -407,7 +418,7 @@ impl<'a> ViewBuilder<'a> {
             headline: None,
             skills: Vec::new(),
             languages: Vec::new(),
-            regions: &[],
+            regions: Vec::new(),
             available_from: None,
             remote_ok: false,
             photo_url: None,
@@ -428,7 +439,7 @@ impl<'a> ViewBuilder<'a> {
                         (name, level) => format!("{name} {level}"),
                     })
                     .collect();
-                card.regions = &t.regions;
+                card.regions = self.regions(t);
                 card.available_from = t
                     .availability
                     .as_ref()
@@ -561,7 +572,7 @@ impl<'a> ViewBuilder<'a> {
                 })
                 .collect(),
             remote_ok: t.availability.as_ref().is_some_and(|a| a.remote_ok),
-            regions: &t.regions,
+            regions: self.regions(t),
             origin_region: t.origin_region.as_deref(),
             age_band: t.age_band.as_deref(),
             photo_url: self.photo_url(t),

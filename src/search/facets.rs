@@ -327,7 +327,9 @@ fn talent_file<'a>(
                 for r in &t.regions {
                     let r = r.trim();
                     if !r.is_empty() {
-                        region.add(Cow::Borrowed(r), || r.to_string());
+                        region.add(Cow::Borrowed(r), || {
+                            i18n::lookup(strings, "region_names", r)
+                        });
                     }
                 }
                 for e in t.employment_types() {

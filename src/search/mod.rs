@@ -147,8 +147,8 @@ struct Meta<'a> {
     sk: Vec<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     la: Vec<String>,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    r: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    r: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     a: Option<String>,
     // reports
@@ -241,8 +241,13 @@ fn doc_text<'a>(site: &Site, vb: &ViewBuilder<'a>, p: &'a Page) -> DocText<'a> {
             for x in &t.tags {
                 d.add(x.as_str(), weight::KEY);
             }
+            // as written (東京都), and as this language shows it (Tokyo)
             for r in &t.regions {
                 d.add(r.as_str(), weight::META);
+                let shown = i18n::lookup_str(strings, "region_names", r);
+                if shown != r {
+                    d.add(shown, weight::META);
+                }
             }
             for l in &t.languages {
                 d.add(language_text(strings, l), weight::META);
@@ -362,6 +367,7 @@ fn ui_strings(strings: &Strings) -> BTreeMap<String, String> {
                     | "session_number"
                     | "native"
                     | "talent_count"
+                    | "list_separator"
             );
         if let (true, Some(s)) = (keep, v.as_str()) {
             out.insert(k.clone(), s.to_string());

@@ -358,6 +358,57 @@ fn bilingual_talent_text_translations() {
     assert!(en2.contains("<div class=\"prose\" lang=\"ja\">"));
 }
 
+/// Regions are prefectures in kanji in the front matter; English pages show
+/// their English names, joined the English way, and a prefecture written
+/// without its suffix (神奈川) is the prefecture.
+#[test]
+fn bilingual_regions_read_in_the_readers_language() {
+    let (site, tree) = built("bilingual");
+    let en = page(&tree, "en/talents/t-1/index.html");
+    assert!(
+        en.contains("<dt>Preferred locations</dt><dd>Tokyo, Kanagawa</dd>"),
+        "{en}"
+    );
+    let ja = page(&tree, "talents/t-1/index.html");
+    assert!(
+        ja.contains("<dt>希望勤務地</dt><dd>東京都、神奈川県</dd>"),
+        "{ja}"
+    );
+    let cards = page(&tree, "en/talents/index.html");
+    assert!(cards.contains("<dd>Tokyo, Kanagawa</dd>"), "{cards}");
+    // the English index shows and finds them in English, the Japanese one in Japanese
+    let qfile = site.path().join("queries.json");
+    std::fs::write(&qfile, r#"["kanagawa", "神奈川県"]"#).expect("write");
+    let run = |index: &str| {
+        let o = crate::browser::node(
+            "search-query.mjs",
+            &[
+                &site.public().to_string_lossy(),
+                "/",
+                index,
+                &qfile.to_string_lossy(),
+            ],
+        );
+        let t = text(&o);
+        assert!(o.status.success(), "{t}");
+        t
+    };
+    let en_q = run("en/search-index/");
+    assert!(
+        en_q.contains(r#"QUERY {"q":"kanagawa","urls":["/en/talents/t-1/"]}"#),
+        "{en_q}"
+    );
+    assert!(
+        en_q.contains(r#"QUERY {"q":"神奈川県","urls":["/en/talents/t-1/"]}"#),
+        "as written too: {en_q}"
+    );
+    let ja_q = run("search-index/");
+    assert!(
+        ja_q.contains(r#"QUERY {"q":"神奈川県","urls":["/talents/t-1/"]}"#),
+        "{ja_q}"
+    );
+}
+
 #[test]
 fn bilingual_i18n_overrides_feeds_and_sitemaps() {
     let (_site, tree) = built("bilingual");

@@ -233,6 +233,9 @@ fn every_language_gets_an_index_of_what_it_publishes() {
     // the UI strings of the language ride along
     assert_eq!(ja.manifest["ui"]["search_count"], "{n}件見つかりました");
     assert_eq!(en.manifest["ui"]["search_count"], "Results: {n}");
+    // results join a talent's regions the way the language does
+    assert_eq!(ja.manifest["ui"]["list_separator"], "、");
+    assert_eq!(en.manifest["ui"]["list_separator"], ", ");
 }
 
 #[test]

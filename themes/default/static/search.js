@@ -890,7 +890,7 @@ function resultItem(m, toks, phrases, t, mode) {
     const dl = el('dl', { class: 'card-facts' });
     const fact = (k, v) => { if (v) dl.append(el('div', null, el('dt', { text: t(k) }), el('dd', { text: v }))); };
     fact('languages', (meta.la || []).join(' / '));
-    fact('regions', (meta.r || []).join('、'));
+    fact('regions', (meta.r || []).join(t('list_separator')));
     fact('available_from', meta.a);
     if (dl.childNodes.length) li.append(dl);
   } else {
