@@ -4,7 +4,8 @@
 //! missing they fail and say how to install them (`scripts/setup-tools.sh`,
 //! which the test command runs first).
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::harness::*;
@@ -50,6 +51,47 @@ pub fn node(script: &str, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("node runs")
+}
+
+/// Runs `queries` with the deployed search client in Node
+/// (`tests/tools/search-query.mjs`) against the index `index_dir` of the
+/// site built into `dir` and served under `mount`: every query's matching
+/// URLs, sorted.
+pub fn search_queries(
+    dir: &Path,
+    mount: &str,
+    index_dir: &str,
+    queries: &[&str],
+) -> BTreeMap<String, Vec<String>> {
+    let qfile = tempfile::NamedTempFile::new().expect("temporary file");
+    std::fs::write(qfile.path(), serde_json::to_vec(queries).expect("json")).expect("write");
+    let o = node(
+        "search-query.mjs",
+        &[
+            &dir.to_string_lossy(),
+            mount,
+            index_dir,
+            &qfile.path().to_string_lossy(),
+        ],
+    );
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    let got: BTreeMap<String, Vec<String>> = t
+        .lines()
+        .filter_map(|l| l.strip_prefix("QUERY "))
+        .map(|j| {
+            let v: serde_json::Value = serde_json::from_str(j).expect("json");
+            let urls = v["urls"]
+                .as_array()
+                .expect("urls")
+                .iter()
+                .map(|u| u.as_str().unwrap_or_default().to_string())
+                .collect();
+            (v["q"].as_str().unwrap_or_default().to_string(), urls)
+        })
+        .collect();
+    assert_eq!(got.len(), queries.len(), "every query answered:\n{t}");
+    got
 }
 
 #[test]

@@ -131,6 +131,14 @@ impl TempSite {
         std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
+    /// Replaces `from` with `to` in a file, which must hold `from` (a
+    /// fixture that changed under a test should fail it, not pass it).
+    pub fn replace(&self, rel: &str, from: &str, to: &str) -> &Self {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} holds no {from:?}");
+        self.write(rel, text.replace(from, to))
+    }
+
     /// Runs `tsunagi <args> --root <site>`.
     pub fn run(&self, args: &[&str]) -> Output {
         let root = self.path().to_string_lossy().to_string();
