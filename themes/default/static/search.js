@@ -691,20 +691,30 @@ function buildControls(cols, mode, state, t, changed) {
   // ignoring them would show everyone under a filter that seems to hold.
   function staleBoxes(name, keys, ul) {
     const boxes = keys.map(key => {
-      const id = `f-${name}-${uid++}`;
-      const box = el('input', { type: 'checkbox', id, name, value: key });
-      box.checked = true;
-      box.addEventListener('change', () => {
-        const s = new Set(sel(name));
-        if (box.checked) s.add(key); else s.delete(key);
-        setSel(name, s);
-        changed();
-      });
-      ul.append(el('li', { class: 'facet-stale' }, box, el('label', { for: id }, key + ' ', el('span', { class: 'count', text: '(0)' }))));
+      const { li, box, count } = checkbox(name, key, key);
+      li.className = 'facet-stale';
+      count.textContent = '(0)';
+      ul.append(li);
       return box;
     });
     // another control can drop them (a language's level): the boxes follow the selection
     if (boxes.length) updaters.push(() => { for (const b of boxes) b.checked = sel(name).has(b.value); });
+  }
+
+  /** A checkbox for `key` of facet `name`, checked as the selection is, that
+   *  adds or removes it; its list item and the count beside its label. */
+  function checkbox(name, key, label) {
+    const id = `f-${name}-${uid++}`;
+    const count = el('span', { class: 'count' });
+    const box = el('input', { type: 'checkbox', id, name, value: key });
+    box.checked = sel(name).has(key);
+    box.addEventListener('change', () => {
+      const s = new Set(sel(name));
+      if (box.checked) s.add(key); else s.delete(key);
+      setSel(name, s);
+      changed();
+    });
+    return { li: el('li', null, box, el('label', { for: id }, label + ' ', count)), box, count };
   }
 
   function setControls(name, col, fs) {
@@ -717,17 +727,8 @@ function buildControls(cols, mode, state, t, changed) {
     if (sel(name).size) setSel(name, new Set([...sel(name)].map(k => (known.has(k) ? k : byLabel.get(k.toLowerCase()) ?? k))));
     staleBoxes(name, [...sel(name)].filter(k => !known.has(k)), ul);
     const boxes = col.values.map((v, i) => {
-      const id = `f-${name}-${uid++}`;
-      const count = el('span', { class: 'count' });
-      const box = el('input', { type: 'checkbox', id, name, value: v.key });
-      box.checked = sel(name).has(v.key);
-      box.addEventListener('change', () => {
-        const s = new Set(sel(name));
-        if (box.checked) s.add(v.key); else s.delete(v.key);
-        setSel(name, s);
-        changed();
-      });
-      ul.append(el('li', null, box, el('label', { for: id }, v.label + ' ', count)));
+      const { li, count } = checkbox(name, v.key, v.label);
+      ul.append(li);
       return { i, count };
     });
     const gi = groups.length;
