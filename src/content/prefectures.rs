@@ -5,8 +5,6 @@
 //! talent whose profile says 東京. The list is the official one and does
 //! not change, so it is written out here rather than taken from a crate.
 
-use std::borrow::Cow;
-
 /// Every prefecture, with its suffix, in the official order (北海道 has none).
 const PREFECTURES: [&str; 47] = [
     "北海道",
@@ -60,19 +58,12 @@ const PREFECTURES: [&str; 47] = [
 
 /// The prefecture `region` names without its suffix, as the prefecture's
 /// full name; anything else (a full name, a city, `リモート`, `Tokyo`) as it is.
-pub fn canonical(region: &str) -> Cow<'_, str> {
+pub fn canonical(region: &str) -> &str {
     let r = region.trim();
-    if r.chars().count() < 2 {
-        return Cow::Borrowed(region);
-    }
-    for p in PREFECTURES {
-        if let Some(stem) = p.strip_suffix(['都', '府', '県'])
-            && stem == r
-        {
-            return Cow::Borrowed(p);
-        }
-    }
-    Cow::Borrowed(region)
+    PREFECTURES
+        .into_iter()
+        .find(|p| p.strip_suffix(['都', '府', '県']) == Some(r))
+        .unwrap_or(region)
 }
 
 /// [`canonical`] for every region of a profile, without repeats (`[東京,
@@ -80,7 +71,7 @@ pub fn canonical(region: &str) -> Cow<'_, str> {
 pub fn canonical_all(regions: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(regions.len());
     for r in regions {
-        let c = canonical(&r).into_owned();
+        let c = canonical(&r).to_string();
         if !out.contains(&c) {
             out.push(c);
         }

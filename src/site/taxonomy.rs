@@ -150,27 +150,23 @@ impl TermNames {
             return;
         }
         let slugs = self.by_kind.entry(kind).or_default();
+        let name_slug = crate::slug::term_slug(name);
         // the key itself first: it outranks any name with its slug
-        match slugs.get(&key_slug) {
-            Some(Meant::Key(_)) => {}
-            _ => {
-                slugs.insert(key_slug.clone(), Meant::Key(key.to_string()));
-            }
+        let meant = slugs
+            .entry(key_slug.clone())
+            .or_insert_with(|| Meant::Key(key.to_string()));
+        if !matches!(meant, Meant::Key(_)) {
+            *meant = Meant::Key(key.to_string());
         }
-        let slug = crate::slug::term_slug(name);
-        if slug.is_empty() || slug == key_slug {
+        if name_slug.is_empty() || name_slug == key_slug {
             return;
         }
-        match slugs.get_mut(&slug) {
-            Some(Meant::Key(_)) | Some(Meant::Name(None)) => {}
-            Some(Meant::Name(Some(k))) => {
-                if k != key {
-                    slugs.insert(slug, Meant::Name(None));
-                }
-            }
-            None => {
-                slugs.insert(slug, Meant::Name(Some(key.to_string())));
-            }
+        let meant = slugs
+            .entry(name_slug)
+            .or_insert_with(|| Meant::Name(Some(key.to_string())));
+        // a second key with this name: which one a writer means is unknown
+        if matches!(meant, Meant::Name(Some(k)) if k != key) {
+            *meant = Meant::Name(None);
         }
     }
 
