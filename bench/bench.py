@@ -59,8 +59,6 @@ def tree_stats(d):
     files = size = 0
     for root, _, names in os.walk(d):
         for n in names:
-            if n.startswith(".tsunagi-output"):
-                continue
             files += 1
             size += os.path.getsize(os.path.join(root, n))
     return files, size

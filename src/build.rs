@@ -630,36 +630,38 @@ fn check_links(site: &Site, output: &Output) -> Vec<Diagnostic> {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
     let dir = opts.output_dir();
-    // refuse a bad output folder before spending time on the build
-    output::check_output_dir(&opts.root, &dir, opts.force)?;
+    // refuse a bad output folder, or one another build is writing, before
+    // spending time on the build; the lock is held until the end
+    let mut folder = output::OutputFolder::open(&opts.root, &dir, opts.force)?;
     let config = load_config(opts)?;
     let settings = settings(opts, &config, &dir);
-    if !dir.join(output::MARKER).is_file() {
-        // a new output folder: nothing to compare with, so the inputs are
-        // fingerprinted (for the next build) while the site is generated
+    if !folder.has_last_build() {
+        // nothing to compare with (a new output folder, or one a build
+        // did not finish), so the inputs are fingerprinted (for the next
+        // build) while the site is generated
         let taken = inputs::now_ns();
         let (inputs, built) = std::thread::scope(|s| {
             let fp = s.spawn(|| inputs::fingerprint_since(&opts.root, &dir, &settings, taken));
             let built = generate_from(opts, config, start);
             (fp.join().ok().flatten(), built)
         });
-        return finish_build(opts, dir, start, inputs, built?);
+        return finish_build(&mut folder, start, inputs, built?);
     }
     let inputs = inputs::fingerprint(&opts.root, &dir, &settings);
     let checked = start.elapsed();
     let up_to_date = inputs.as_ref().and_then(|now| {
-        output::last_build(&dir, |last| {
-            inputs::still_current(&last.inputs, last.taken, now)
-        })
+        folder.last_build(|last| inputs::still_current(&last.inputs, last.taken, now))
     });
     if let Some((last, files)) = up_to_date {
+        let mut warnings = last.warnings;
+        warnings.extend(folder.warnings.iter().cloned());
         return Ok(BuildReport {
             built: None,
             summary: BuildSummary {
                 pages: last.pages,
                 files,
                 privacy: last.privacy,
-                warnings: last.warnings,
+                warnings,
             },
             written: WriteStats {
                 unchanged: files,
@@ -674,18 +676,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     built
         .stages
         .insert(0, ("compare inputs with the last build", checked));
-    finish_build(opts, dir, start, inputs, built)
+    finish_build(&mut folder, start, inputs, built)
 }
 
 /// Writes a generated site and reports it.
 fn finish_build(
-    opts: &BuildOptions,
-    dir: PathBuf,
+    folder: &mut output::OutputFolder,
     start: Instant,
     inputs: Option<inputs::Fingerprint>,
     mut built: Built,
 ) -> Result<BuildReport> {
-    let summary = BuildSummary {
+    let mut summary = BuildSummary {
         pages: built.pages_rendered,
         files: built.output.files.len(),
         privacy: built.privacy.summary(),
@@ -698,13 +699,14 @@ fn finish_build(
         privacy: summary.privacy.clone(),
         warnings: summary.warnings.clone(),
     });
+    summary.warnings.extend(folder.warnings.iter().cloned());
     let before = Instant::now();
-    let written = output::write(&opts.root, &dir, &built.output, opts.force, last)?;
+    let written = folder.write(&built.output, last)?;
     built.stages.push(("write changed files", before.elapsed()));
     Ok(BuildReport {
         summary,
         written,
-        output_dir: dir,
+        output_dir: folder.dir().to_path_buf(),
         elapsed: start.elapsed(),
         stages: built.stages.clone(),
         built: Some(built),

@@ -187,6 +187,18 @@ pub enum Error {
         /// Why it is refused and what to do.
         reason: String,
     },
+    /// Another build holds the output folder's lock.
+    #[error(
+        "another tsunagi build is writing {} right now (it holds {}); run this one again when it has finished",
+        path.display(),
+        lock.display()
+    )]
+    OutputBusy {
+        /// The output folder.
+        path: PathBuf,
+        /// The lock file.
+        lock: PathBuf,
+    },
     /// A command-line value is invalid.
     #[error("{0}")]
     Usage(String),

@@ -179,7 +179,7 @@ pub fn init(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
         .unwrap_or(today);
     let files: Vec<(&str, String)> = vec![
         ("site.yaml", "title: \"つなぐキャリア\"\nbase_url: \"https://example.org/\"\nlanguage: ja\ndescription: \"難民の方々のスキルと企業をつなぐ / Connecting refugee talent with companies\"\npaginate: 12\ncontact_url: \"https://example.org/contact/\"\n".to_string()),
-        (".gitignore", "/public\n".to_string()),
+        (".gitignore", "/public\n/.tsunagi\n".to_string()),
         ("content/_index.md", "---\ntitle: \"ようこそ / Welcome\"\n---\n\n難民の方々のスキルと経験を、企業の皆さまにご紹介します。\n\nWe introduce the skills and experience of refugee talent to companies in Japan.\n".to_string()),
         ("content/about.md", "---\ntitle: \"私たちについて / About\"\n---\n\n出会い、マッチング、お試し雇用、定着まで伴走します。\n".to_string()),
         ("content/talents/_index.md", "---\ntitle: \"人材プロフィール / Talent profiles\"\n---\n\n公開に同意した方のプロフィールです。\n".to_string()),

@@ -62,7 +62,10 @@ pub fn copy_dir(src: &Path, dst: &Path) {
     }
 }
 
-/// Every file under `dir`: relative path → bytes (the output marker excluded).
+/// Every file under `dir`, hidden ones included: relative path → bytes.
+/// Nothing is skipped: every byte of an output folder is public, so the
+/// tests that judge one must see all of it. A symbolic link or other
+/// entry that is not a file or folder fails the read (no build makes one).
 pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     if !dir.exists() {
@@ -70,18 +73,20 @@ pub fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     }
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.expect("readable");
-        if !entry.file_type().is_file() {
+        if entry.file_type().is_dir() {
             continue;
         }
+        assert!(
+            entry.file_type().is_file(),
+            "{} is neither a file nor a folder",
+            entry.path().display()
+        );
         let rel = entry
             .path()
             .strip_prefix(dir)
             .expect("inside")
             .to_string_lossy()
             .replace('\\', "/");
-        if rel == ".tsunagi-output.json" {
-            continue;
-        }
         out.insert(rel, std::fs::read(entry.path()).expect("read"));
     }
     out

@@ -3,6 +3,7 @@
 //! * `fixtures`: fixture sites built and compared with expected output trees.
 //! * `broken`: broken sites, each with its expected error and exit code.
 //! * `output`: all-or-nothing builds, stale files, refused output folders.
+//! * `faults`: full disks, read-only folders, concurrent and killed builds, crafted state, links.
 //! * `privacy`: the canary suite: no private value reaches any output byte.
 //! * `cli`: init, new, check and exit codes.
 //! * `browser`: the headless-Chromium harness (playwright-core scripts in tests/tools).
@@ -17,6 +18,7 @@ mod harness;
 mod broken;
 mod browser;
 mod cli;
+mod faults;
 mod fixtures;
 mod output;
 mod privacy;

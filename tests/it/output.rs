@@ -192,11 +192,13 @@ fn refuses_a_non_empty_folder_it_did_not_create_unless_forced() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("--force"), "{}", text(&o));
     assert_eq!(site.read("public/notes.txt"), "my notes");
+    assert!(text(&o).contains("would be deleted"), "{}", text(&o));
     let o = site.run(&["build", "--today", TODAY, "--force"]);
     assert!(o.status.success(), "{}", text(&o));
-    assert_eq!(
-        site.read("public/notes.txt"),
-        "my notes",
-        "files tsunagi did not make are not deleted"
+    assert!(
+        !site.public().join("notes.txt").exists(),
+        "a folder taken over holds the site's files and nothing else"
     );
+    // from then on the folder is tsunagi's: no --force needed
+    site.build(TODAY, &[]);
 }
