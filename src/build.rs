@@ -491,18 +491,10 @@ fn generate_loaded(
             diags.push(output::collision(&path, &file));
             continue;
         }
-        if assets::is_image_name(&path) {
-            let meta = assets::image_metadata(&bytes);
-            if !meta.is_empty() {
-                diags.push(Diagnostic::error(
-                    file.clone(),
-                    None,
-                    format!(
-                        "image carries metadata ({}) that could locate or identify someone; images in static/ are copied as they are, so remove the metadata or move the image into a content bundle (those are re-encoded)",
-                        meta.join(", ")
-                    ),
-                ));
-            }
+        if assets::is_image_name(&path)
+            && let Some(problem) = assets::static_image_problem(&bytes)
+        {
+            diags.push(Diagnostic::error(file.clone(), None, problem));
         }
         output.insert(path, bytes);
     }

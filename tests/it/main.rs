@@ -5,6 +5,8 @@
 //! * `output`: all-or-nothing builds, stale files, refused output folders.
 //! * `privacy`: the canary suite: no private value reaches any output byte.
 //! * `cli`: init, new, check and exit codes.
+//! * `hostile`: hostile and broken input files: damaged and oversized images,
+//!   symbolic links out of the site, NUL bytes, text that is not UTF-8.
 //! * `browser`: the headless-Chromium harness (playwright-core scripts in tests/tools).
 //! * `search`: the search index, and search and facets driven in Chromium.
 //! * `search_recall`: recall and precision on a generated corpus with known answers.
@@ -18,6 +20,7 @@ mod broken;
 mod browser;
 mod cli;
 mod fixtures;
+mod hostile;
 mod output;
 mod privacy;
 mod search;
