@@ -3,6 +3,7 @@
 //! `site.yaml` that is not UTF-8. Each ends in exit 1 with the file named:
 //! never a panic, a leak or unbounded memory.
 
+use std::io::Cursor;
 use std::path::Path;
 
 use crate::harness::*;
@@ -47,6 +48,8 @@ fn run_measured(site: &TempSite, args: &[&str]) -> Measured {
     let out_dir = tempfile::tempdir().expect("temp dir");
     let out = out_dir.path().join("out");
     let file = |p: &Path| std::fs::File::create(p).expect("output file");
+    // reaped by `wait4` below, which `Child::wait` cannot replace
+    #[allow(clippy::zombie_processes)]
     let child = tsunagi()
         .current_dir(site.path())
         .args(args)
@@ -141,4 +144,92 @@ fn a_truncated_jpeg_as_a_photo_is_an_error_naming_it() {
         &["image: cannot decode"],
         200,
     );
+}
+
+/// A small PNG whose header declares `w`×`h` RGB pixels, with a little real
+/// data: the first bytes of a decompression bomb.
+fn png_declaring(w: u32, h: u32) -> Vec<u8> {
+    use std::io::Write;
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend((data.len() as u32).to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        out.extend(kind);
+        out.extend(data);
+        out.extend(crc.sum().to_be_bytes());
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend(w.to_be_bytes());
+    ihdr.extend(h.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]); // 8-bit RGB, not interlaced
+    chunk(&mut png, b"IHDR", &ihdr);
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    z.write_all(&vec![0u8; 256 * 1024]).expect("deflate");
+    chunk(&mut png, b"IDAT", &z.finish().expect("deflate"));
+    chunk(&mut png, b"IEND", b"");
+    png
+}
+
+/// A JPEG of 8×8 pixels whose frame header declares `w`×`h` (the 333-byte
+/// photo of issue 20 declared 65500×65500).
+fn jpeg_declaring(w: u16, h: u16) -> Vec<u8> {
+    let img = image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+        8,
+        8,
+        image::Rgb([90, 120, 200]),
+    ));
+    let mut jpeg = Vec::new();
+    img.write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .expect("encode");
+    let sof = jpeg
+        .windows(2)
+        .position(|m| m == [0xFF, 0xC0])
+        .expect("a baseline frame header");
+    jpeg[sof + 5..sof + 7].copy_from_slice(&h.to_be_bytes());
+    jpeg[sof + 7..sof + 9].copy_from_slice(&w.to_be_bytes());
+    jpeg
+}
+
+#[test]
+fn a_png_declaring_30000_pixels_a_side_is_refused_in_little_memory() {
+    let site = site_with_photo("face.png");
+    let png = png_declaring(30_000, 30_000);
+    assert!(png.len() < 4096, "a small file: {} bytes", png.len());
+    site.write("content/talents/face.png", &png);
+    fails_cleanly(
+        &site,
+        "content/talents/face.png",
+        &["the image is 30000×30000 pixels, more than tsunagi decodes"],
+        200,
+    );
+}
+
+#[test]
+fn a_jpeg_declaring_65500_pixels_a_side_is_refused_in_little_memory() {
+    let site = site_with_photo("face.jpg");
+    site.write("content/talents/face.jpg", jpeg_declaring(65_500, 65_500));
+    fails_cleanly(
+        &site,
+        "content/talents/face.jpg",
+        &["the image is 65500×65500 pixels"],
+        200,
+    );
+}
+
+#[test]
+fn a_large_photo_is_published_at_1600_pixels() {
+    let site = site_with_photo("face.jpg");
+    let img = image::DynamicImage::ImageRgb8(image::RgbImage::from_fn(2000, 3000, |x, y| {
+        image::Rgb([(x / 8) as u8, (y / 12) as u8, 128])
+    }));
+    let mut jpeg = Vec::new();
+    img.write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .expect("encode");
+    site.write("content/talents/face.jpg", &jpeg);
+    site.build(TODAY, &[]);
+    let photo = std::fs::read(site.public().join("talents/t-1/photo.jpg")).expect("published");
+    let back = image::load_from_memory(&photo).expect("decodes");
+    assert_eq!((back.width(), back.height()), (1067, 1600));
 }
