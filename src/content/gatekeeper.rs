@@ -32,6 +32,9 @@ struct File {
 
 pub(super) struct Gate<'a> {
     pub(super) root: &'a Path,
+    /// The site root without symbolic links: files a page names must
+    /// resolve inside it.
+    pub(super) site: PathBuf,
     pub(super) content_dir: &'a Path,
     pub(super) config: &'a Config,
     pub(super) opts: &'a LoadOptions,
@@ -386,7 +389,8 @@ impl Gate<'_> {
         }
     }
 
-    /// Resolves an image path relative to the document's folder, inside `content/`.
+    /// Resolves an image path relative to the document's folder, inside
+    /// `content/`; through a symbolic link only to a file inside the site.
     fn resolve_image(&mut self, p: &File, value: &str, key: &str) -> Option<PathBuf> {
         let doc_dir = self.root.join(&p.source.path);
         let doc_dir = doc_dir.parent().unwrap_or(self.content_dir);
@@ -424,6 +428,11 @@ impl Gate<'_> {
                     rel_path(self.root, &path)
                 ),
             );
+            return None;
+        }
+        if let Some(why) = super::walk::outside_site(&path, &self.site) {
+            let file = rel_path(self.root, &path);
+            self.error(p, key, format!("`{key}: {value}`: {file} is {why}"));
             return None;
         }
         Some(path)

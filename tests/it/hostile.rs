@@ -233,3 +233,106 @@ fn a_large_photo_is_published_at_1600_pixels() {
     let back = image::load_from_memory(&photo).expect("decodes");
     assert_eq!((back.width(), back.height()), (1067, 1600));
 }
+
+/// A JPEG outside any site, as a private file on the writer's computer is.
+fn private_jpeg(dir: &Path) -> std::path::PathBuf {
+    let img = image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+        6,
+        4,
+        image::Rgb([10, 200, 30]),
+    ));
+    let p = dir.join("passport-scan.jpg");
+    img.save(&p).expect("write the private image");
+    p
+}
+
+#[test]
+fn a_photo_that_is_a_link_out_of_the_site_is_refused() {
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let private = private_jpeg(elsewhere.path());
+    let site = site_with_photo("face.jpg");
+    std::os::unix::fs::symlink(&private, site.path().join("content/talents/face.jpg"))
+        .expect("symlink");
+    fails_cleanly(
+        &site,
+        "content/talents/t-1.md",
+        &[
+            "`photo: face.jpg`: content/talents/face.jpg is a symbolic link to a place outside the site folder",
+        ],
+        200,
+    );
+}
+
+#[test]
+fn a_bundle_file_that_is_a_link_out_of_the_site_is_refused() {
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let private = private_jpeg(elsewhere.path());
+    let site = TempSite::from_fixture("broken/_base");
+    site.write(
+        "content/stories/amir/index.md",
+        "---\ntitle: アミールさんの春\ndate: 2026-03-01\n---\n\n春から介護の研修に通っています。\n",
+    );
+    std::os::unix::fs::symlink(&private, site.path().join("content/stories/amir/team.jpg"))
+        .expect("symlink");
+    std::os::unix::fs::symlink(
+        elsewhere.path(),
+        site.path().join("content/stories/amir/documents"),
+    )
+    .expect("symlink");
+    fails_cleanly(
+        &site,
+        "content/stories/amir/team.jpg",
+        &[
+            "content/stories/amir/team.jpg: error: this file is a symbolic link to a place outside the site folder",
+            "content/stories/amir/documents: error: this folder is a symbolic link to a place outside the site folder",
+        ],
+        200,
+    );
+}
+
+#[test]
+fn links_inside_the_site_are_followed() {
+    let site = site_with_photo("face.jpg");
+    private_jpeg(&site.path().join("content/talents"));
+    std::os::unix::fs::symlink(
+        site.path().join("content/talents/passport-scan.jpg"),
+        site.path().join("content/talents/face.jpg"),
+    )
+    .expect("symlink");
+    site.write(
+        "content/stories/amir/index.md",
+        "---\ntitle: アミールさんの春\ndate: 2026-03-01\n---\n\n![研修の様子](team.jpg)\n",
+    );
+    std::os::unix::fs::symlink(
+        site.path().join("content/talents/passport-scan.jpg"),
+        site.path().join("content/stories/amir/team.jpg"),
+    )
+    .expect("symlink");
+    site.build(TODAY, &[]);
+    assert!(site.public().join("talents/t-1/photo.jpg").is_file());
+    assert!(site.public().join("stories/amir/team.jpg").is_file());
+}
+
+#[test]
+fn a_link_to_nothing_or_to_its_own_folder_is_named() {
+    let site = TempSite::from_fixture("broken/_base");
+    std::os::unix::fs::symlink(
+        site.path().join("content/stories/gone.md"),
+        site.path().join("content/stories/old.md"),
+    )
+    .expect("symlink");
+    std::os::unix::fs::symlink(
+        site.path().join("content"),
+        site.path().join("content/reports/loop"),
+    )
+    .expect("symlink");
+    fails_cleanly(
+        &site,
+        "content/stories/old.md",
+        &[
+            "content/stories/old.md: error: this file is a symbolic link to a file that does not exist",
+            "content/reports/loop: error: this folder is a symbolic link to a folder that contains it",
+        ],
+        200,
+    );
+}
