@@ -577,14 +577,17 @@ fn check_links(site: &Site, output: &Output) -> Vec<Diagnostic> {
     for (page_id, l) in &site.link_checks {
         let page = &site.pages[*page_id];
         let Some((_, bytes)) = output.lookup(&l.path) else {
-            out.push(Diagnostic::error(
-                page.file.clone(),
-                Some(l.line),
-                format!(
-                    "broken link `{}`: nothing is published at {}",
-                    l.written, l.path
-                ),
-            ));
+            out.push(
+                Diagnostic::error(
+                    page.file.clone(),
+                    Some(l.line),
+                    format!(
+                        "broken link `{}`: nothing is published at {}",
+                        l.written, l.path
+                    ),
+                )
+                .at_column(Some(l.column)),
+            );
             continue;
         };
         if let Some(anchor) = &l.anchor {
@@ -596,14 +599,17 @@ fn check_links(site: &Site, output: &Output) -> Vec<Diagnostic> {
                 }
             };
             if !ok {
-                out.push(Diagnostic::error(
-                    page.file.clone(),
-                    Some(l.line),
-                    format!(
-                        "broken link `{}`: {} has no heading or footnote with id `{anchor}`",
-                        l.written, l.path
-                    ),
-                ));
+                out.push(
+                    Diagnostic::error(
+                        page.file.clone(),
+                        Some(l.line),
+                        format!(
+                            "broken link `{}`: {} has no heading or footnote with id `{anchor}`",
+                            l.written, l.path
+                        ),
+                    )
+                    .at_column(Some(l.column)),
+                );
             }
         }
     }

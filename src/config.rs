@@ -135,8 +135,10 @@ impl Config {
             yaml::decode(text, origin)?
         };
         let err = |key: &str, msg: String| {
-            let line = yaml::find_key_line(text, key, 1).map(|(l, _)| l);
-            Diagnostic::error(CONFIG_FILE, line, msg).with_source(text)
+            let (line, column) = yaml::find_key_line(text, key, 1).unzip();
+            Diagnostic::error(CONFIG_FILE, line, msg)
+                .at_column(column)
+                .with_source(text)
         };
         if config.languages.is_empty() {
             config

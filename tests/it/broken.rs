@@ -81,6 +81,10 @@ cases! {
     nul_in_front_matter => "nul-in-front-matter",
     duplicate_key => "duplicate-key",
     non_utf8_config => "non-utf8-config",
+    unclosed_quote => "unclosed-quote",
+    tab_indent => "tab-indent",
+    missing_space => "missing-space",
+    list_item_outside_list => "list-item-outside-list",
 }
 
 #[test]
