@@ -2,6 +2,8 @@
 //!
 //! * `fixtures`: fixture sites built and compared with expected output trees.
 //! * `broken`: broken sites, each with its expected error and exit code.
+//! * `mutants`: seeded mutants of the example site's files through `check`:
+//!   no panic, no machine error, no withheld byte published.
 //! * `output`: all-or-nothing builds, stale files, refused output folders.
 //! * `privacy`: the canary suite: no private value reaches any output byte.
 //! * `cli`: init, new, check and exit codes.
@@ -21,6 +23,7 @@ mod browser;
 mod cli;
 mod fixtures;
 mod hostile;
+mod mutants;
 mod output;
 mod privacy;
 mod search;
