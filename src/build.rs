@@ -491,18 +491,10 @@ fn generate_loaded(
             diags.push(output::collision(&path, &file));
             continue;
         }
-        if assets::is_image_name(&path) {
-            let meta = assets::image_metadata(&bytes);
-            if !meta.is_empty() {
-                diags.push(Diagnostic::error(
-                    file.clone(),
-                    None,
-                    format!(
-                        "image carries metadata ({}) that could locate or identify someone; images in static/ are copied as they are, so remove the metadata or move the image into a content bundle (those are re-encoded)",
-                        meta.join(", ")
-                    ),
-                ));
-            }
+        if assets::is_image_name(&path)
+            && let Some(problem) = assets::static_image_problem(&bytes)
+        {
+            diags.push(Diagnostic::error(file.clone(), None, problem));
         }
         output.insert(path, bytes);
     }
@@ -585,14 +577,17 @@ fn check_links(site: &Site, output: &Output) -> Vec<Diagnostic> {
     for (page_id, l) in &site.link_checks {
         let page = &site.pages[*page_id];
         let Some((_, bytes)) = output.lookup(&l.path) else {
-            out.push(Diagnostic::error(
-                page.file.clone(),
-                Some(l.line),
-                format!(
-                    "broken link `{}`: nothing is published at {}",
-                    l.written, l.path
-                ),
-            ));
+            out.push(
+                Diagnostic::error(
+                    page.file.clone(),
+                    Some(l.line),
+                    format!(
+                        "broken link `{}`: nothing is published at {}",
+                        l.written, l.path
+                    ),
+                )
+                .at_column(Some(l.column)),
+            );
             continue;
         };
         if let Some(anchor) = &l.anchor {
@@ -604,14 +599,17 @@ fn check_links(site: &Site, output: &Output) -> Vec<Diagnostic> {
                 }
             };
             if !ok {
-                out.push(Diagnostic::error(
-                    page.file.clone(),
-                    Some(l.line),
-                    format!(
-                        "broken link `{}`: {} has no heading or footnote with id `{anchor}`",
-                        l.written, l.path
-                    ),
-                ));
+                out.push(
+                    Diagnostic::error(
+                        page.file.clone(),
+                        Some(l.line),
+                        format!(
+                            "broken link `{}`: {} has no heading or footnote with id `{anchor}`",
+                            l.written, l.path
+                        ),
+                    )
+                    .at_column(Some(l.column)),
+                );
             }
         }
     }

@@ -99,7 +99,7 @@ impl Config {
     /// Reads and validates `site.yaml` under `root`.
     pub fn load(root: &Path) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        let bytes = std::fs::read(&path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 Error::site(Diagnostic::error(
                     CONFIG_FILE,
@@ -113,6 +113,8 @@ impl Config {
                 Error::io("reading", &path, e)
             }
         })?;
+        // like a content file: exit 1 with the line and column, not a disk error
+        let text = crate::text::decode_utf8(CONFIG_FILE, &bytes).map_err(Error::site)?;
         Config::parse(&text).map_err(Error::site)
     }
 
@@ -133,8 +135,10 @@ impl Config {
             yaml::decode(text, origin)?
         };
         let err = |key: &str, msg: String| {
-            let line = yaml::find_key_line(text, key, 1).map(|(l, _)| l);
-            Diagnostic::error(CONFIG_FILE, line, msg).with_source(text)
+            let (line, column) = yaml::find_key_line(text, key, 1).unzip();
+            Diagnostic::error(CONFIG_FILE, line, msg)
+                .at_column(column)
+                .with_source(text)
         };
         if config.languages.is_empty() {
             config

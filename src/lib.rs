@@ -11,7 +11,7 @@
 //!        → render / search / feeds / assets → output (in memory) → write or serve
 //! ```
 //!
-//! * [`error`], [`yaml`] and [`slug`] are helpers every stage may use.
+//! * [`error`], [`text`], [`yaml`] and [`slug`] are helpers every stage may use.
 //! * [`config`] reads `site.yaml`.
 //! * [`content`] loads Markdown files, checks front matter against typed
 //!   schemas and passes everything through the consent gate: nothing after
@@ -49,6 +49,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod text;
 pub mod yaml;
 
 mod build;

@@ -55,6 +55,8 @@ pub struct LinkCheck {
     pub anchor: Option<String>,
     /// 1-based line in the file.
     pub line: usize,
+    /// 1-based column (in characters) of the link in its line.
+    pub column: usize,
     /// As written, for messages.
     pub written: String,
 }
@@ -66,6 +68,8 @@ pub struct Problem {
     pub error: bool,
     /// 1-based line in the file.
     pub line: usize,
+    /// 1-based column (in characters) in the line.
+    pub column: usize,
     /// What is wrong.
     pub message: String,
 }
@@ -109,9 +113,16 @@ pub fn render(src: &str, opts: &Options<'_>, resolve: &dyn Fn(&str) -> Resolved)
     let line_starts: Vec<usize> = std::iter::once(0)
         .chain(src.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
-    let line_of = |offset: usize| -> usize {
+    // the body starts at the start of a line of the file, so columns in
+    // `src` are columns in the file
+    let position_of = |offset: usize| -> Pos {
         let idx = line_starts.partition_point(|&s| s <= offset);
-        opts.first_line + idx.saturating_sub(1)
+        let start = line_starts[idx.saturating_sub(1)];
+        let column = src.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        Pos {
+            line: opts.first_line + idx.saturating_sub(1),
+            column,
+        }
     };
 
     let mut out = Rendered::default();
@@ -128,7 +139,7 @@ pub fn render(src: &str, opts: &Options<'_>, resolve: &dyn Fn(&str) -> Resolved)
     let mut link_stack: Vec<bool> = Vec::new(); // true = dropped
 
     for (ev, range) in Parser::new_ext(src, cm).into_offset_iter() {
-        let line = line_of(range.start);
+        let at = position_of(range.start);
         let ev = match ev {
             Event::Html(h) | Event::InlineHtml(h) if h.trim() == MORE => {
                 if more_at.is_none() {
@@ -142,7 +153,7 @@ pub fn render(src: &str, opts: &Options<'_>, resolve: &dyn Fn(&str) -> Resolved)
                 dest_url,
                 title,
                 id,
-            }) => match rewrite_link(&dest_url, opts, resolve, line, &mut out) {
+            }) => match rewrite_link(&dest_url, opts, resolve, at, &mut out) {
                 LinkOutcome::Keep(url) => {
                     link_stack.push(false);
                     Event::Start(Tag::Link {
@@ -169,7 +180,7 @@ pub fn render(src: &str, opts: &Options<'_>, resolve: &dyn Fn(&str) -> Resolved)
                 title,
                 id,
             }) => {
-                let url = match rewrite_link(&dest_url, opts, resolve, line, &mut out) {
+                let url = match rewrite_link(&dest_url, opts, resolve, at, &mut out) {
                     LinkOutcome::Keep(url) => url,
                     LinkOutcome::Drop => String::new(),
                 };
@@ -255,6 +266,7 @@ pub fn render(src: &str, opts: &Options<'_>, resolve: &dyn Fn(&str) -> Resolved)
                 out.problems.push(Problem {
                     error: true,
                     line: l.line,
+                    column: l.column,
                     message: format!(
                         "broken link `{}`: this page has no heading or footnote with id `{a}`",
                         l.written
@@ -293,6 +305,13 @@ pub fn render(src: &str, opts: &Options<'_>, resolve: &dyn Fn(&str) -> Resolved)
 /// A heading being read: level, custom id, its text, its events.
 type OpenHeading<'a> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'a>>);
 
+/// Where something is in the file.
+#[derive(Debug, Clone, Copy)]
+struct Pos {
+    line: usize,
+    column: usize,
+}
+
 enum LinkOutcome {
     Keep(String),
     Drop,
@@ -302,9 +321,10 @@ fn rewrite_link(
     dest: &CowStr<'_>,
     opts: &Options<'_>,
     resolve: &dyn Fn(&str) -> Resolved,
-    line: usize,
+    at: Pos,
     out: &mut Rendered,
 ) -> LinkOutcome {
+    let Pos { line, column } = at;
     let dest = dest.trim();
     let lower = dest.to_ascii_lowercase();
     if lower.starts_with("javascript:")
@@ -314,6 +334,7 @@ fn rewrite_link(
         out.problems.push(Problem {
             error: false,
             line,
+            column,
             message: format!(
                 "link `{}` removed: script links are not allowed in content",
                 truncate(dest, 40)
@@ -333,6 +354,7 @@ fn rewrite_link(
                     path: url.clone(),
                     anchor: anchor.clone(),
                     line,
+                    column,
                     written: dest.to_string(),
                 });
                 LinkOutcome::Keep(with_base(opts.base_path, &url, anchor.as_deref()))
@@ -341,6 +363,7 @@ fn rewrite_link(
                 out.problems.push(Problem {
                     error: false,
                     line,
+                    column,
                     message: format!("link `{dest}` points to a page that is not published; it is shown as plain text"),
                 });
                 LinkOutcome::Drop
@@ -349,6 +372,7 @@ fn rewrite_link(
                 out.problems.push(Problem {
                     error: true,
                     line,
+                    column,
                     message: format!("broken internal link `{dest}`: no file content/{target}"),
                 });
                 LinkOutcome::Keep("#".to_string())
@@ -361,6 +385,7 @@ fn rewrite_link(
             path: String::new(),
             anchor,
             line,
+            column,
             written: dest.to_string(),
         });
         return LinkOutcome::Keep(dest.to_string());
@@ -377,6 +402,7 @@ fn rewrite_link(
         path: site_path.clone(),
         anchor: anchor.clone(),
         line,
+        column,
         written: dest.to_string(),
     });
     LinkOutcome::Keep(with_base(opts.base_path, &site_path, anchor.as_deref()))
@@ -650,8 +676,7 @@ mod tests {
             "talents/gone.md" => Resolved::Unpublished,
             _ => Resolved::Missing,
         };
-        let src =
-            "[a](@/talents/t-1.md#skills)\n\n[b](@/talents/gone.md)\n\n[c](@/talents/nope.md)\n";
+        let src = "[a](@/talents/t-1.md#skills)\n\n[b](@/talents/gone.md)\n\n> 詳しくは[c](@/talents/nope.md)\n";
         let r = render(
             src,
             &Options {
@@ -676,9 +701,15 @@ mod tests {
             errs[0].line, 9,
             "line in the .md file (body starts at line 5)"
         );
+        assert_eq!(errs[0].column, 7, "`[` after `> 詳しくは`, in characters");
         assert!(errs[0].message.contains("content/talents/nope.md"));
-        assert!(r.problems.iter().any(|p| !p.error && p.line == 7));
+        assert!(
+            r.problems
+                .iter()
+                .any(|p| !p.error && p.line == 7 && p.column == 1)
+        );
         assert_eq!(r.links[0].anchor.as_deref(), Some("skills"));
+        assert_eq!((r.links[0].line, r.links[0].column), (5, 1));
     }
 
     #[test]

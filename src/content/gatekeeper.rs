@@ -32,6 +32,9 @@ struct File {
 
 pub(super) struct Gate<'a> {
     pub(super) root: &'a Path,
+    /// The site root without symbolic links: files a page names must
+    /// resolve inside it.
+    pub(super) site: PathBuf,
     pub(super) content_dir: &'a Path,
     pub(super) config: &'a Config,
     pub(super) opts: &'a LoadOptions,
@@ -55,20 +58,51 @@ impl Gate<'_> {
         self.config.offset_seconds()
     }
 
-    fn line_of(&self, text: &str, key: &str) -> Option<usize> {
-        yaml::find_key_line(text, key, 1).map(|(l, _)| l)
+    /// Where `key:` is written in the file (line and column).
+    fn position_of(&self, text: &str, key: &str) -> (Option<usize>, Option<usize>) {
+        yaml::find_key_line(text, key, 1).unzip()
     }
 
     fn error(&mut self, p: &File, key: &str, msg: String) {
-        let line = self.line_of(&p.text, key);
-        self.diags
-            .push(Diagnostic::error(p.source.path.clone(), line, msg).with_source(&p.text));
+        let (line, column) = self.position_of(&p.text, key);
+        self.diags.push(
+            Diagnostic::error(p.source.path.clone(), line, msg)
+                .at_column(column)
+                .with_source(&p.text),
+        );
+    }
+
+    /// An error at `value` where it is written after `key:` (the first
+    /// such line; else at the first `key:`).
+    fn error_at_value(&mut self, p: &File, key: &str, value: &str, msg: String) {
+        let mut from = 1;
+        let mut at = None;
+        while let Some((l, c)) = yaml::find_key_line(&p.text, key, from) {
+            let line = p.text.lines().nth(l - 1).unwrap_or("");
+            let after: String = line.chars().skip(c - 1 + key.chars().count()).collect();
+            if let Some(byte) = after.find(value) {
+                let column = c + key.chars().count() + after[..byte].chars().count();
+                at = Some((l, column));
+                break;
+            }
+            at = at.or(Some((l, c)));
+            from = l + 1;
+        }
+        let (line, column) = at.unzip();
+        self.diags.push(
+            Diagnostic::error(p.source.path.clone(), line, msg)
+                .at_column(column)
+                .with_source(&p.text),
+        );
     }
 
     fn warn(&mut self, p: &File, key: &str, msg: String) {
-        let line = self.line_of(&p.text, key);
-        self.warnings
-            .push(Diagnostic::warning(p.source.path.clone(), line, msg).with_source(&p.text));
+        let (line, column) = self.position_of(&p.text, key);
+        self.warnings.push(
+            Diagnostic::warning(p.source.path.clone(), line, msg)
+                .at_column(column)
+                .with_source(&p.text),
+        );
     }
 
     pub(super) fn run(&mut self, files: Vec<Parsed>, others: &BTreeMap<PathBuf, Vec<PathBuf>>) {
@@ -232,9 +266,10 @@ impl Gate<'_> {
                     let hint = super::iso639::suggestion(&l.code)
                         .map(|s| format!(" (did you mean `{s}`? `{}` is a country code)", l.code))
                         .unwrap_or_default();
-                    self.error(
+                    self.error_at_value(
                         &p,
                         "code",
+                        &l.code,
                         format!("`code: {}` is not an ISO 639-1 language code{hint}; expected two lower-case letters such as ja, en, ar", l.code),
                     );
                     bad_scope = true;
@@ -252,9 +287,10 @@ impl Gate<'_> {
                     let hint = yaml::suggest(s, &known_scope)
                         .map(|b| format!(" (did you mean `{b}`?)"))
                         .unwrap_or_default();
-                    self.error(
+                    self.error_at_value(
                         &p,
                         "scope",
+                        s,
                         format!(
                             "`{s}` in consent.scope is not an optional field{hint}; allowed: {}",
                             known_scope.join(", ")
@@ -386,7 +422,8 @@ impl Gate<'_> {
         }
     }
 
-    /// Resolves an image path relative to the document's folder, inside `content/`.
+    /// Resolves an image path relative to the document's folder, inside
+    /// `content/`; through a symbolic link only to a file inside the site.
     fn resolve_image(&mut self, p: &File, value: &str, key: &str) -> Option<PathBuf> {
         let doc_dir = self.root.join(&p.source.path);
         let doc_dir = doc_dir.parent().unwrap_or(self.content_dir);
@@ -424,6 +461,11 @@ impl Gate<'_> {
                     rel_path(self.root, &path)
                 ),
             );
+            return None;
+        }
+        if let Some(why) = super::walk::outside_site(&path, &self.site) {
+            let file = rel_path(self.root, &path);
+            self.error(p, key, format!("`{key}: {value}`: {file} is {why}"));
             return None;
         }
         Some(path)

@@ -419,6 +419,9 @@ fn load_inner(
 
     let mut gate = Gate {
         root,
+        site: root
+            .canonicalize()
+            .map_err(|e| Error::io("reading", root, e))?,
         content_dir: &content_dir,
         config,
         opts,

@@ -91,6 +91,15 @@ pub(super) fn parse_file(
     let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     let text = source::decode_utf8(&e.rel, &bytes).map_err(|d| vec![d])?;
     let split = source::split(&e.rel, &text).map_err(|d| vec![d])?;
+    // invisible characters in the body would be copied into the page (the
+    // YAML reader refuses them in front matter, located in `yaml`)
+    let body_start = text.len() - split.body.len();
+    if let Some((line, column, c)) =
+        crate::text::find_char(&text, body_start, crate::text::is_stray_control)
+    {
+        let d = crate::text::control_diagnostic(&e.rel, &text, line, column, c);
+        return Err(vec![d]);
+    }
     let origin = Origin {
         file: &e.rel,
         file_text: &text,

@@ -20,29 +20,7 @@ pub struct Split<'a> {
 }
 
 /// Decodes the bytes of a file as UTF-8, or says where it is not.
-pub fn decode_utf8(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.strip_prefix('\u{feff}').unwrap_or(s).to_string()),
-        Err(e) => {
-            let valid = &bytes[..e.valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
-            let column = String::from_utf8_lossy(&valid[line_start..])
-                .chars()
-                .count()
-                + 1;
-            Err(Diagnostic::error(
-                file,
-                Some(line),
-                format!(
-                    "the file is not UTF-8 text (invalid byte 0x{:02X}); save it as UTF-8 in your editor",
-                    bytes[e.valid_up_to()]
-                ),
-            )
-            .at_column(Some(column)))
-        }
-    }
-}
+pub use crate::text::decode_utf8;
 
 /// Splits `text` (already UTF-8) into front matter and body.
 pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
@@ -131,18 +109,6 @@ mod tests {
                 .unwrap_err()
                 .message
                 .contains("not closed")
-        );
-    }
-
-    #[test]
-    fn non_utf8_is_located() {
-        let d = decode_utf8("a.md", b"---\ntitle: \xff\n").unwrap_err();
-        assert_eq!(d.line, Some(2));
-        assert_eq!(d.column, Some(8));
-        assert!(d.message.contains("not UTF-8"));
-        assert_eq!(
-            decode_utf8("a.md", "\u{feff}---".as_bytes()).unwrap(),
-            "---"
         );
     }
 }

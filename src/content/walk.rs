@@ -1,5 +1,6 @@
 //! Walking `content/`: which files are pages of which kind and language,
-//! decided from their paths alone.
+//! decided from their paths alone. A symbolic link is followed only when
+//! it leads to a file or folder inside the site ([`outside_site`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,20 @@ pub(super) fn is_ignored(name: &str) -> bool {
 
 pub(super) type Walked = (Vec<FileEntry>, BTreeMap<PathBuf, Vec<PathBuf>>);
 
+/// Why `path` may not be read as part of the site, when it leads outside
+/// `site` (the site root, canonical) or nowhere. A symbolic link is
+/// followed only when it resolves inside the site folder: a link to a file
+/// elsewhere on the writer's computer must not publish it.
+pub(super) fn outside_site(path: &Path, site: &Path) -> Option<&'static str> {
+    match path.canonicalize() {
+        Ok(target) if target.starts_with(site) => None,
+        Ok(_) => Some(
+            "a symbolic link to a place outside the site folder, and tsunagi publishes only what is inside it: copy the file into the site instead",
+        ),
+        Err(_) => Some("a symbolic link to a file that does not exist"),
+    }
+}
+
 pub(super) fn walk(
     root: &Path,
     content_dir: &Path,
@@ -30,18 +45,55 @@ pub(super) fn walk(
 ) -> Result<Walked> {
     let mut entries = Vec::new();
     let mut others: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    let site = root
+        .canonicalize()
+        .map_err(|e| Error::io("reading", root, e))?;
+    // symbolic links are followed, each checked to stay inside the site
+    let mut refused = Vec::new();
     let walker = walkdir::WalkDir::new(content_dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            if e.depth() > 0 && is_ignored(&e.file_name().to_string_lossy()) {
+                return false;
+            }
+            if e.path_is_symlink()
+                && let Some(why) = outside_site(e.path(), &site)
+            {
+                let what = if e.file_type().is_dir() {
+                    "folder"
+                } else {
+                    "file"
+                };
+                let msg = format!("this {what} is {why}");
+                refused.push(Diagnostic::error(rel_path(root, e.path()), None, msg));
+                return false;
+            }
+            true
+        });
     for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(content_dir).to_path_buf();
-            let io = e
-                .into_io_error()
-                .unwrap_or_else(|| std::io::Error::other("filesystem loop"));
-            Error::io("reading", &path, io)
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().unwrap_or(content_dir).to_path_buf();
+                let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_symlink());
+                if e.loop_ancestor().is_some() || is_link {
+                    // a link to a folder that holds it, or to nothing
+                    let why = if e.loop_ancestor().is_some() {
+                        "this folder is a symbolic link to a folder that contains it"
+                    } else {
+                        "this file is a symbolic link to a file that does not exist"
+                    };
+                    diags.push(Diagnostic::error(rel_path(root, &path), None, why));
+                    continue;
+                }
+                let io = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("filesystem loop"));
+                return Err(Error::io("reading", &path, io));
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }
@@ -64,6 +116,7 @@ pub(super) fn walk(
             Err(msg) => diags.push(Diagnostic::error(rel, None, msg)),
         }
     }
+    diags.extend(refused);
     Ok((entries, others))
 }
 

@@ -91,8 +91,7 @@ fn embedded_files(dir: &Dir<'static>, out: &mut Vec<(String, Vec<u8>)>) {
 }
 
 fn text(file: &str, bytes: Vec<u8>) -> Result<String> {
-    String::from_utf8(bytes)
-        .map_err(|_| Error::site(Diagnostic::error(file, None, "the file is not UTF-8 text")))
+    crate::text::decode_utf8(file, &bytes).map_err(Error::site)
 }
 
 impl Theme {

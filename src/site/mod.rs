@@ -418,6 +418,7 @@ impl Site {
                 } else {
                     Diagnostic::warning(d.source.path.clone(), Some(p.line), p.message)
                 };
+                let diag = diag.at_column(Some(p.column));
                 // talents render once per language: report once
                 if !(d.kind == Kind::Talent && d.source.lang != default_lang) {
                     if diag.is_error() {
@@ -595,14 +596,17 @@ fn build_language(
                 let r = markdown::render(&s.source.body, &opts, &|_| Resolved::Missing);
                 for p in r.problems.iter().filter(|p| p.error) {
                     if lang == default_lang {
-                        diags.push(Diagnostic::error(
-                            s.source.path.clone(),
-                            Some(p.line),
-                            format!(
-                                "{} (links in _index.md must be root-relative paths)",
-                                p.message
-                            ),
-                        ));
+                        diags.push(
+                            Diagnostic::error(
+                                s.source.path.clone(),
+                                Some(p.line),
+                                format!(
+                                    "{} (links in _index.md must be root-relative paths)",
+                                    p.message
+                                ),
+                            )
+                            .at_column(Some(p.column)),
+                        );
                     }
                 }
                 (s.title.clone(), s.description.clone(), r.html)

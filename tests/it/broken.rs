@@ -77,6 +77,14 @@ cases! {
     unknown_scope => "unknown-scope",
     bad_language_code => "bad-language-code",
     bad_names => "bad-names",
+    nul_in_body => "nul-in-body",
+    nul_in_front_matter => "nul-in-front-matter",
+    duplicate_key => "duplicate-key",
+    non_utf8_config => "non-utf8-config",
+    unclosed_quote => "unclosed-quote",
+    tab_indent => "tab-indent",
+    missing_space => "missing-space",
+    list_item_outside_list => "list-item-outside-list",
 }
 
 #[test]

@@ -2,10 +2,14 @@
 //!
 //! * `fixtures`: fixture sites built and compared with expected output trees.
 //! * `broken`: broken sites, each with its expected error and exit code.
+//! * `mutants`: seeded mutants of the example site's files through `check`:
+//!   no panic, no machine error, no withheld byte published.
 //! * `output`: all-or-nothing builds, stale files, refused output folders.
 //! * `faults`: full disks, read-only folders, concurrent and killed builds, crafted state, links.
 //! * `privacy`: the canary suite: no private value reaches any output byte.
 //! * `cli`: init, new, check and exit codes.
+//! * `hostile`: hostile and broken input files: damaged and oversized images,
+//!   symbolic links out of the site, NUL bytes, text that is not UTF-8.
 //! * `browser`: the headless-Chromium harness (playwright-core scripts in tests/tools).
 //! * `search`: the search index, and search and facets driven in Chromium.
 //! * `search_recall`: recall and precision on a generated corpus with known answers.
@@ -20,6 +24,8 @@ mod browser;
 mod cli;
 mod faults;
 mod fixtures;
+mod hostile;
+mod mutants;
 mod output;
 mod privacy;
 mod search;

@@ -229,7 +229,7 @@ fn story_linking_a_withdrawn_talent_stays_unlinked() {
         msg.contains("the featured talent `t-withdrawn` is not published"),
         "{msg}"
     );
-    assert!(msg.contains("links-withdrawn.md:14: warning: link `@/talents/t-withdrawn.md` points to a page that is not published"), "{msg}");
+    assert!(msg.contains("links-withdrawn.md:14:18: warning: link `@/talents/t-withdrawn.md` points to a page that is not published"), "{msg}");
     let story = site.read("public/stories/links-withdrawn/index.html");
     assert!(
         story.contains("Profile link text becomes plain text"),

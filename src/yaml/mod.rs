@@ -11,6 +11,10 @@ use serde::de::DeserializeOwned;
 
 use crate::error::Diagnostic;
 
+mod mistakes;
+
+use mistakes::likely_mistake;
+
 /// Where a YAML text sits inside the file that contains it.
 #[derive(Debug, Clone, Copy)]
 pub struct Origin<'a> {
@@ -35,7 +39,32 @@ pub fn to_diagnostic(e: &serde_yaml::Error, yaml: &str, origin: Origin<'_>) -> D
         Some(loc) => (Some(loc.line()), Some(loc.column())),
         None => (None, None),
     };
+    // the reader names a byte offset only: point at the character itself
+    if raw.starts_with("control characters are not allowed")
+        && let Some((l, c, ch)) = crate::text::find_char(yaml, 0, crate::text::yaml_refuses)
+    {
+        let line = l + origin.line_offset;
+        return crate::text::control_diagnostic(origin.file, origin.file_text, line, c, ch);
+    }
     let mut message = humanize(&raw);
+    // A syntax error is often noticed lines after the mistake that caused
+    // it: say what the mistake was, where it is.
+    if let Some(m) = likely_mistake(&raw, line, yaml, origin.line_offset) {
+        return Diagnostic::error(origin.file, Some(m.line + origin.line_offset), m.message)
+            .at_column(Some(m.column))
+            .with_source(origin.file_text);
+    }
+    // serde names the mapping that holds a duplicate: point at the second key
+    if let Some(key) = backquoted_after(&raw, "duplicate field `")
+        && let Some((first, (l, c))) = find_duplicate_key(yaml, key, line.unwrap_or(1))
+    {
+        line = Some(l);
+        column = Some(c);
+        message = format!(
+            "`{key}` is written twice in one mapping: it is already set on line {}; keep one of them",
+            first + origin.line_offset
+        );
+    }
     // An unclosed `[` or `{` is noticed lines later; point at where it opens.
     if let Some((kind, l, c)) = opened_at(&raw) {
         line = Some(l);
@@ -72,8 +101,27 @@ fn opened_at(raw: &str) -> Option<(&'static str, usize, usize)> {
 
 /// The key named by an "unknown field" error.
 fn unknown_key(raw: &str) -> Option<&str> {
-    let rest = raw.split("unknown field `").nth(1)?;
+    backquoted_after(raw, "unknown field `")
+}
+
+/// The name between backquotes that follows `prefix` in `raw`.
+fn backquoted_after<'a>(raw: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = raw.split(prefix).nth(1)?;
     rest.split('`').next()
+}
+
+/// The line of the first `key:` from `from_line` on, and the line and
+/// column of the next one written at the same column (the duplicate).
+fn find_duplicate_key(yaml: &str, key: &str, from_line: usize) -> Option<(usize, (usize, usize))> {
+    let (first, column) = find_key_line(yaml, key, from_line)?;
+    let mut at = first + 1;
+    while let Some((l, c)) = find_key_line(yaml, key, at) {
+        if c == column {
+            return Some((first, (l, c)));
+        }
+        at = l + 1;
+    }
+    None
 }
 
 /// Rewrites serde's wording for people and strips the position suffix.
@@ -269,6 +317,31 @@ mod tests {
             "{}",
             d.message
         );
+    }
+
+    #[test]
+    fn a_duplicate_key_is_reported_where_it_is_written_again() {
+        let md = "---\nid: a\nn: 1\nskills: [x]\nid: b\n---\n";
+        let d = decode::<T>("id: a\nn: 1\nskills: [x]\nid: b\n", origin(md)).unwrap_err();
+        assert_eq!((d.line, d.column), (Some(5), Some(1)), "{d}");
+        assert_eq!(
+            d.message,
+            "`id` is written twice in one mapping: it is already set on line 2; keep one of them"
+        );
+        assert_eq!(d.source_line.as_deref(), Some("id: b"));
+    }
+
+    #[test]
+    fn a_control_character_is_reported_where_it_is() {
+        let md = "---\nid: a\nn: 1\nskills: [介護\0]\n---\n";
+        let d = decode::<T>("id: a\nn: 1\nskills: [介護\0]\n", origin(md)).unwrap_err();
+        assert_eq!((d.line, d.column), (Some(4), Some(12)), "{d}");
+        assert!(
+            d.message.starts_with("a NUL character (U+0000) here"),
+            "{}",
+            d.message
+        );
+        assert_eq!(d.source_line.as_deref(), Some("skills: [介護\u{2400}]"));
     }
 
     #[test]
