@@ -4,6 +4,8 @@
 //! * `broken`: broken sites, each with its expected error and exit code.
 //! * `output`: all-or-nothing builds, stale files, refused output folders.
 //! * `privacy`: the canary suite: no private value reaches any output byte.
+//! * `guard`: the personal-data guard: messages masked, stories warn, no false
+//!   positives on the example site and a generated corpus, `check --privacy`.
 //! * `cli`: init, new, check and exit codes.
 //! * `browser`: the headless-Chromium harness (playwright-core scripts in tests/tools).
 //! * `search`: the search index, and search and facets driven in Chromium.
@@ -18,6 +20,7 @@ mod broken;
 mod browser;
 mod cli;
 mod fixtures;
+mod guard;
 mod output;
 mod privacy;
 mod search;
