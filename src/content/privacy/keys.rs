@@ -1,17 +1,16 @@
-//! Forbidden keys: one table of sensitive concepts, each with its English
-//! and Japanese spellings, and the matcher that finds them in any spelling
-//! a writer or a copy-paste produces.
+//! Forbidden keys: the matcher that finds the concepts of
+//! [`super::concepts`] in any spelling a writer or a copy-paste produces.
 //!
 //! A key is normalised before matching: NFKC (`ＥＭＡＩＬ` is `EMAIL`), case
 //! folded, split into words at `_`, `-`, spaces, dots, camelCase humps,
 //! digits and changes of script (`dateOfBirth` → date·of·birth, `TEL番号` →
-//! tel·番号), and each English word made singular (`nationalities` →
-//! nationality). An English spelling matches a run of whole words, written
-//! together or apart (`email` matches `E-Mail`, `e_mail` and `emails`;
-//! `date of birth` matches `dateOfBirth` and `dateofbirth`), never part of
-//! a word (`usage` is not `age`). A Japanese spelling matches anywhere in
-//! the key with separators removed, since Japanese writes compounds without
-//! spaces (`緊急連絡先電話番号` holds 電話).
+//! tel·番号). An English spelling matches a run of whole words, written
+//! together or apart and as a plural (`email` matches `E-Mail`, `e_mail`
+//! and `emails`; `date of birth` matches `dateOfBirth` and `dateofbirth`;
+//! `nationality` matches `nationalities`), never part of a word (`usage` is
+//! not `age`). A Japanese spelling matches anywhere in the key with
+//! separators removed, since Japanese writes compounds without spaces
+//! (`緊急連絡先電話番号` holds 電話).
 //!
 //! **Names of things are not names of people.** `name` is forbidden, and so
 //! is any key holding it (`first_name`, `name_kana`, `mother_name`,

@@ -40,11 +40,11 @@
 //! Messages never repeat what they found in full ([`mask`]), and what the
 //! guard checked is counted ([`GuardReport`]) for `tsunagi check --privacy`.
 
-mod concepts;
-mod keys;
+pub mod concepts;
+pub mod keys;
 pub mod mask;
 pub mod reader;
-mod scan;
+pub mod scan;
 
 use std::borrow::Cow;
 
@@ -54,6 +54,9 @@ pub use keys::{
     Concept, FORBIDDEN, ForbiddenKey, KeyRule, find_forbidden_keys, forbidden_match, forbidden_rule,
 };
 pub use scan::{PiiKind, PiiMatch, scan_text, scan_text_counted};
+
+/// The number of free-text rules, one per [`PiiKind`].
+pub const RULES: usize = PiiKind::ALL.len();
 
 /// What the guard checked in a build, for `tsunagi check --privacy`: an
 /// organisation sees what is covered, and how much of its content each rule
@@ -75,9 +78,9 @@ pub struct GuardReport {
     pub lines: usize,
     /// Per rule ([`PiiKind::ALL`]), lines that held what it looks for and
     /// were matched against it.
-    pub checked: [usize; 5],
+    pub checked: [usize; RULES],
     /// Per rule, what it found (allowed values aside).
-    pub found: [usize; 5],
+    pub found: [usize; RULES],
     /// Front-matter values checked again after YAML decoding.
     pub yaml_values: usize,
 }
@@ -90,7 +93,7 @@ impl GuardReport {
         self.extra_keys += other.extra_keys;
         self.files += other.files;
         self.lines += other.lines;
-        for i in 0..5 {
+        for i in 0..RULES {
             self.checked[i] += other.checked[i];
             self.found[i] += other.found[i];
         }

@@ -358,7 +358,7 @@ fn has_at_word(text: &str) -> bool {
 
 /// Runs every rule over one view, adding hits that do not overlap earlier
 /// ones. `checked` counts, per rule, that it ran.
-fn detect(v: &View, hits: &mut Vec<Hit>, mut checked: Option<&mut [usize; 5]>) {
+fn detect(v: &View, hits: &mut Vec<Hit>, mut checked: Option<&mut [usize; super::RULES]>) {
     let t = v.text.as_str();
     let digits = t.bytes().filter(u8::is_ascii_digit).count();
     let mut add = |kind: PiiKind, s: usize, e: usize, text: String| {
