@@ -277,6 +277,7 @@ fn privacy_table(r: &tsunagi::content::PrivacyReport) -> String {
             }
         }
     }
+    s.push_str(&r.guard.table());
     s
 }
 

@@ -119,6 +119,8 @@ pub struct PrivacyReport {
     pub talents: Vec<TalentDecision>,
     /// The date the decisions were made for.
     pub today: Option<NaiveDate>,
+    /// What the personal-data guard checked (forbidden keys, free text).
+    pub guard: super::privacy::GuardReport,
 }
 
 impl PrivacyReport {
@@ -274,6 +276,7 @@ mod tests {
                 ),
             ],
             today: None,
+            guard: Default::default(),
         };
         assert_eq!(
             r.summary(),

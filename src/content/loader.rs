@@ -11,6 +11,7 @@ use super::gate::BuildAudience;
 use super::gatekeeper::Gate;
 use super::model::*;
 use super::parse::{FileEntry, Parsed, Place, guess_id, parse_file, pii_findings};
+use super::privacy::GuardReport;
 use super::walk::walk;
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
@@ -34,6 +35,8 @@ enum FileResult {
         parsed: Box<Parsed>,
         pii_errors: Vec<Diagnostic>,
         pii_warnings: Vec<Diagnostic>,
+        /// What the personal-data guard checked in this file.
+        guard: Box<GuardReport>,
     },
     Err {
         diags: Vec<Diagnostic>,
@@ -253,15 +256,23 @@ pub fn load_cached(
 
 /// Reads and parses one file, with its personal-data findings.
 fn read_file(e: &FileEntry, config: &Config) -> FileResult {
-    match parse_file(e, config) {
+    let mut guard = GuardReport::default();
+    match parse_file(e, config, &mut guard) {
         Ok(parsed) => {
             let mut pii_errors = Vec::new();
             let mut pii_warnings = Vec::new();
-            pii_findings(&parsed, config, &mut pii_errors, &mut pii_warnings);
+            pii_findings(
+                &parsed,
+                config,
+                &mut guard,
+                &mut pii_errors,
+                &mut pii_warnings,
+            );
             FileResult::Ok {
                 parsed: Box::new(parsed),
                 pii_errors,
                 pii_warnings,
+                guard: Box::new(guard),
             }
         }
         Err(diags) => FileResult::Err {
@@ -384,10 +395,12 @@ fn load_inner(
                     parsed,
                     pii_errors,
                     pii_warnings,
+                    guard,
                 } => FileResult::Ok {
                     parsed: parsed.clone(),
                     pii_errors: pii_errors.clone(),
                     pii_warnings: pii_warnings.clone(),
+                    guard: guard.clone(),
                 },
                 FileResult::Err { diags, guessed_id } => FileResult::Err {
                     diags: diags.clone(),
@@ -396,13 +409,19 @@ fn load_inner(
             })
         })
         .collect();
+    let mut guard = GuardReport {
+        site_keys: config.privacy.forbidden_keys.len(),
+        ..GuardReport::default()
+    };
     for r in owned {
         match r {
             FileResult::Ok {
                 parsed,
                 pii_errors,
                 pii_warnings,
+                guard: file_guard,
             } => {
+                guard.add(&file_guard);
                 files.push(*parsed);
                 diags.extend(pii_errors);
                 warnings.extend(pii_warnings);
@@ -433,6 +452,7 @@ fn load_inner(
     };
     gate.run(files, other_files);
     let mut content = gate.content;
+    content.privacy.guard = guard;
     diags.retain(|d| d.is_error());
     if !diags.is_empty() {
         let mut all = Diagnostics(diags);

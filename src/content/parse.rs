@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use super::model::*;
-use super::privacy;
+use super::privacy::{self, GuardReport, PiiMatch};
 use super::schema::*;
 use super::source;
 use crate::config::Config;
@@ -80,6 +80,7 @@ pub(super) struct Parsed {
 pub(super) fn parse_file(
     e: &FileEntry,
     config: &Config,
+    guard: &mut GuardReport,
 ) -> std::result::Result<Parsed, Vec<Diagnostic>> {
     let bytes = std::fs::read(&e.path).map_err(|err| {
         vec![Diagnostic::error(
@@ -145,25 +146,32 @@ pub(super) fn parse_file(
         Place::Doc {
             kind: Kind::Talent, ..
         } => {
+            guard.talent_files += 1;
             let forbidden = privacy::find_forbidden_keys(
                 split.yaml,
                 &config.privacy.forbidden_keys,
                 TALENT_KEYS,
+                guard,
             );
             if !forbidden.is_empty() {
                 return Err(forbidden
                     .into_iter()
                     .map(|f| {
-                        Diagnostic::error(
+                        let line = f.line.map(|l| l + split.yaml_line_offset);
+                        let mut d = Diagnostic::error(
                             e.rel.clone(),
-                            f.line.map(|l| l + split.yaml_line_offset),
+                            line,
                             format!(
                                 "the key `{}` is forbidden in talent profiles: {}. Remove it from the file (it must not be stored here at all)",
                                 f.key, f.why
                             ),
                         )
-                        .at_column(f.column)
-                        .with_source(&text)
+                        .at_column(f.column);
+                        // the value is as private as the key says: never echoed
+                        d.source_line = line
+                            .and_then(|l| text.lines().nth(l - 1))
+                            .map(|src| privacy::mask::mask_value(src, f.column));
+                        d
                     })
                     .collect());
             }
@@ -190,15 +198,38 @@ pub(super) fn parse_file(
     })
 }
 
-/// Personal data in free text: errors in talents, warnings elsewhere.
+/// Personal data in free text: errors in talents, warnings elsewhere. The
+/// message and the source line under it show the finding masked.
 pub(super) fn pii_findings(
     p: &Parsed,
     config: &Config,
+    guard: &mut GuardReport,
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
 ) {
     let is_talent = matches!(p.doc, Doc::Talent(_) | Doc::TalentTranslation(_));
-    for m in privacy::scan_text(&p.text, &config.privacy.allow) {
+    let allow = &config.privacy.allow;
+    let mut found = privacy::scan_text_counted(&p.text, allow, guard);
+    // values YAML decodes differently from their text hold a backslash
+    if p.text.contains('\\')
+        && let Ok(split) = source::split(&p.source.path, &p.text)
+    {
+        let offset = split.yaml_line_offset;
+        let in_yaml: Vec<PiiMatch> = found
+            .iter()
+            .filter(|m| m.line > offset)
+            .map(|m| PiiMatch {
+                line: m.line - offset,
+                ..m.clone()
+            })
+            .collect();
+        for mut m in privacy::scan_yaml_values(split.yaml, allow, &in_yaml, guard) {
+            m.line += offset;
+            found.push(m);
+        }
+    }
+    let lines: Vec<&str> = p.text.lines().collect();
+    for m in &found {
         let d = if is_talent {
             Diagnostic::error(
                 p.source.path.clone(),
@@ -206,7 +237,7 @@ pub(super) fn pii_findings(
                 format!(
                     "{} (`{}`) in a talent profile: profiles never carry contact or identity details; companies contact the organisation",
                     m.kind.describe(),
-                    m.text
+                    m.masked
                 ),
             )
         } else {
@@ -216,17 +247,34 @@ pub(super) fn pii_findings(
                 format!(
                     "{} (`{}`) in published text: remove it, or add it to `privacy.allow` in site.yaml if it is the organisation's own",
                     m.kind.describe(),
-                    m.text
+                    m.masked
                 ),
             )
         };
-        let d = d.at_column(Some(m.column)).with_source(&p.text);
+        let mut d = d.at_column(Some(m.column));
+        d.source_line = lines
+            .get(m.line - 1)
+            .map(|src| masked_line(src, m.line, &found));
         if is_talent {
             errors.push(d)
         } else {
             warnings.push(d)
         }
     }
+}
+
+/// Line `line` of a file with every finding on it masked.
+fn masked_line(src: &str, line: usize, found: &[PiiMatch]) -> String {
+    let on_line = || found.iter().filter(|m| m.line == line);
+    let ranges: Vec<(usize, usize)> = on_line()
+        .map(|m| (m.column - 1, m.end_column - 1))
+        .collect();
+    let mut out = privacy::mask::mask_line(src, &ranges);
+    // a value found only after YAML decoding has no range: mask the value
+    for m in on_line().filter(|m| m.end_column <= m.column) {
+        out = privacy::mask::mask_value(&out, Some(m.column));
+    }
+    out
 }
 
 /// The `id:` line of a talent file that failed to parse, if there is one.

@@ -7,6 +7,8 @@
 //! * `output`: all-or-nothing builds, stale files, refused output folders.
 //! * `faults`: full disks, read-only folders, concurrent and killed builds, crafted state, links.
 //! * `privacy`: the canary suite: no private value reaches any output byte.
+//! * `guard`: the personal-data guard: messages masked, stories warn, no false
+//!   positives on the example site and a generated corpus, `check --privacy`.
 //! * `cli`: init, new, check and exit codes.
 //! * `hostile`: hostile and broken input files: damaged and oversized images,
 //!   symbolic links out of the site, NUL bytes, text that is not UTF-8.
@@ -24,6 +26,7 @@ mod browser;
 mod cli;
 mod faults;
 mod fixtures;
+mod guard;
 mod hostile;
 mod mutants;
 mod output;
