@@ -1,0 +1,7 @@
+//! A writer's day, as README.md's "For writers: a day with tsunagi" tells
+//! it: the commands run as written, from the folders they name.
+//!
+//! * `server`: `tsunagi serve` run from a folder, followed through its
+//!   live-reload events (used by `serve::inside` too).
+
+pub mod server;
