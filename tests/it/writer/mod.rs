@@ -3,5 +3,7 @@
 //!
 //! * `server`: `tsunagi serve` run from a folder, followed through its
 //!   live-reload events (used by `serve::inside` too).
+//! * `scaffold`: what `init` and `new` write, and what `check` says of it.
 
+mod scaffold;
 pub mod server;
