@@ -430,6 +430,7 @@ fn load_inner(
     };
     gate.run(files, other_files);
     let mut content = gate.content;
+    content.root = root.to_path_buf();
     diags.retain(|d| d.is_error());
     if !diags.is_empty() {
         let mut all = Diagnostics(diags);

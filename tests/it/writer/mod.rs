@@ -4,6 +4,8 @@
 //! * `server`: `tsunagi serve` run from a folder, followed through its
 //!   live-reload events (used by `serve::inside` too).
 //! * `scaffold`: what `init` and `new` write, and what `check` says of it.
+//! * `terms`: near-duplicate categories, series and tags; tag and skill names.
 
 mod scaffold;
 pub mod server;
+mod terms;
