@@ -34,8 +34,7 @@ fn serve_inside_the_site_sees_every_kind_of_save() {
     // an editor that writes the file in place
     let text = std::fs::read_to_string(&story).expect("the story");
     std::fs::write(&story, format!("{text}\n上書き保存の一文。\n")).expect("write");
-    let page = live.reloaded(PAGE, "a plain write");
-    assert!(page.contains("上書き保存の一文。"), "{page}");
+    live.shows(PAGE, "上書き保存の一文。", "a plain write");
 
     // an editor's atomic save: a hidden temporary file renamed over it
     let text = std::fs::read_to_string(&story).expect("the story");
@@ -44,8 +43,7 @@ fn serve_inside_the_site_sees_every_kind_of_save() {
         ".first-story.md.tmp",
         &format!("{text}\nエディタの保存の一文。\n"),
     );
-    let page = live.reloaded(PAGE, "an atomic save");
-    assert!(page.contains("エディタの保存の一文。"), "{page}");
+    live.shows(PAGE, "エディタの保存の一文。", "an atomic save");
 
     // `sed -i`: a visible temporary file in the same folder, renamed
     let text = std::fs::read_to_string(&story).expect("the story");
@@ -54,13 +52,12 @@ fn serve_inside_the_site_sees_every_kind_of_save() {
         "sedX1y2Z3",
         &text.replace("サンプルの記事です。", "sedで直した記事です。"),
     );
-    let page = live.reloaded(PAGE, "sed -i");
-    assert!(page.contains("sedで直した記事です。"), "{page}");
+    let page = live.shows(PAGE, "sedで直した記事です。", "sed -i");
+    assert!(!page.contains("サンプルの記事です。"), "{page}");
 
     // `echo … >> file`
     append(&story, "\n追記の一文。\n");
-    let page = live.reloaded(PAGE, "an append");
-    assert!(page.contains("追記の一文。"), "{page}");
+    live.shows(PAGE, "追記の一文。", "an append");
 
     // a mistake: every open page shows it over the last good version
     let good = std::fs::read_to_string(&story).expect("the story");
@@ -100,9 +97,7 @@ fn serve_with_a_relative_root_sees_saves() {
             std::fs::read_to_string(&story).expect("the story")
         ),
     );
-    let page = live.reloaded(PAGE, "an atomic save");
-    assert!(page.contains("相対パスでも届く一文。"), "{page}");
+    live.shows(PAGE, "相対パスでも届く一文。", "an atomic save");
     append(&story, "\nもう一文。\n");
-    let page = live.reloaded(PAGE, "an append");
-    assert!(page.contains("もう一文。"), "{page}");
+    live.shows(PAGE, "もう一文。", "an append");
 }

@@ -168,6 +168,9 @@ fn serve_and_edit(site: &std::path::Path, args: &[&str], section: &str) {
     let path = site.join(story);
     let text = std::fs::read_to_string(&path).expect("the sample story");
     std::fs::write(&path, format!("{text}\n今日、初めて記事を直しました。\n")).expect("save");
-    let page = live.reloaded("/stories/first-story/", "the README's edit");
-    assert!(page.contains("今日、初めて記事を直しました。"), "{page}");
+    live.shows(
+        "/stories/first-story/",
+        "今日、初めて記事を直しました。",
+        "the README's edit",
+    );
 }

@@ -130,15 +130,21 @@ impl Live {
     }
 
     /// Waits until a `reload` names `page` (a site path such as
-    /// `/stories/first-story/`), then fetches the page.
-    pub fn reloaded(&mut self, page: &str, why: &str) -> String {
-        let file = format!("{}index.html", page);
-        self.wait_for(&format!("a reload of {page} after {why}"), |e| {
-            e.name == "reload" && e.data.contains(&format!("\"{file}\""))
-        });
-        let (status, body) = self.get(page);
-        assert_eq!(status, 200, "{page} after {why}:\n{body}");
-        body
+    /// `/stories/first-story/`) and the page, fetched then as an open tab
+    /// fetches it, shows `expected`; returns the page. A reload left over
+    /// from an earlier save is passed over.
+    pub fn shows(&mut self, page: &str, expected: &str, why: &str) -> String {
+        let file = format!("\"{page}index.html\"");
+        loop {
+            self.wait_for(&format!("a reload of {page} after {why}"), |e| {
+                e.name == "reload" && e.data.contains(&file)
+            });
+            let (status, body) = self.get(page);
+            assert_eq!(status, 200, "{page} after {why}:\n{body}");
+            if body.contains(expected) {
+                return body;
+            }
+        }
     }
 
     /// GET `path` (a site path, joined to the served URL): status and body.
