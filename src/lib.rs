@@ -19,7 +19,8 @@
 //!   field.
 //! * [`markdown`] is pure: text in, HTML, table of contents, summary and
 //!   plain text out.
-//! * [`site`] is the model: pages in a vector, sections and terms holding ids.
+//! * [`site`] is the model: pages in a vector, sections and terms holding
+//!   ids; it also warns about terms that look like a named one.
 //! * [`render`] turns the model into HTML through Tera templates fed with
 //!   view structs; [`search`], [`feeds`] and [`assets`] make the other files.
 //!   [`search`] writes the sharded in-browser search index per language

@@ -253,8 +253,14 @@ fn privacy_table(r: &tsunagi::content::PrivacyReport) -> String {
                 } else {
                     shown.join(", ")
                 };
+                // `story` is a scope, not a field: said apart
+                let stories = if t.story_link {
+                    "; stories may link it"
+                } else {
+                    ""
+                };
                 s.push_str(&format!(
-                    "{:<16} published  ({}; optional fields shown: {shown})  {}\n",
+                    "{:<16} published  ({}; optional fields shown: {shown}{stories})  {}\n",
                     t.id,
                     t.audience.as_str(),
                     t.file

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use crate::content::schema::is_talent_id;
 use crate::error::{Error, Result};
 
 /// What `tsunagi new` makes.
@@ -36,20 +37,22 @@ fn write_new(path: &Path, text: &str) -> Result<()> {
 
 /// The text of a new content file.
 pub fn template(kind: NewKind, name: &str, today: NaiveDate) -> String {
-    let next_year = today
-        .checked_add_signed(chrono::Duration::days(365))
-        .unwrap_or(today);
     match kind {
         NewKind::Talent => format!(
             r#"---
 # Talent profile. Only a pseudonym and work-related facts: never a legal name,
 # contact details, home town, nationality or residence status (the build
 # refuses them). The consent block is never published.
-id: {name}                      # letters, digits and -; the URL is /talents/<id>/
-display_name: "ニックネームさん"     # a pseudonym chosen with the person
-headline: "職種（主なスキル）"       # or per language: {{ja: "…", en: "…"}}
-status: seeking                 # seeking | in_trial | hired | paused (only seeking is published)
-job_categories: []              # e.g. [software-engineering, caregiving]
+#
+# Not published as it is: `tsunagi check` names every field still to fill.
+# To publish, fill in display_name, headline, the career summary below the
+# closing --- and the consent block from the signed consent form, then set
+# `status: seeking`.
+id: {name}                      # letters A–Z, digits and -; the URL is /talents/<id>/
+display_name: ""                # a pseudonym chosen with the person, e.g. "アミルさん"
+headline: ""                    # the role and main skills, e.g. "介護職（特養での実務3年）"; or {{ja: "…", en: "…"}}
+status: paused                  # seeking | in_trial | hired | paused (only seeking is published)
+job_categories: []              # keys named in i18n/<lang>.yaml under job_category_names, e.g. [nursing-care]
 skills: []                      # "Python" or {{name: Python, level: advanced, years: 5}}
 languages: []                   # {{code: ja, jlpt: N2}}, {{code: en, cefr: B2}}, {{code: ar, native: true}}
 # experience_years: 3
@@ -61,21 +64,20 @@ regions: []                     # where the person can work, e.g. [東京都, �
 # age_band: 30代                  # published only if `age_band` is in consent.scope
 # photo: photo.jpg               # beside this file; published only if `photo` is in consent.scope
 tags: []
-verified: {today}               # the day the profile was last reviewed with the person
+# verified: {today}             # the day the profile was last reviewed with the person
 consent:
-  record_id: C-0000             # the consent form's number in your records
-  given: {today}
-  expires: {next_year}          # the profile disappears from the site on this day
+  record_id: ""                 # the signed consent form's number in your records, e.g. C-2026-0015
+  given:                        # the day the person signed it (YYYY-MM-DD)
+  expires:                      # the day consent ends (YYYY-MM-DD): the profile leaves the site on this day
   withdrawn: null               # set a date when the person withdraws: the profile is removed at the next build
-  scope: [story]                # optional fields the person agreed to show, and `story` to allow stories to link the profile
+  scope: []                     # what the person agreed to show: photo, origin_region, age_band, and story (stories may link the profile)
   audience: public              # public | companies (companies: only in `tsunagi build --audience companies`)
 ---
 
-## 職務要約
-
-（ここに職務要約を書きます。）
+（{placeholder}。これまでの仕事と得意なことを数文で。見出し「職務要約」はテーマが付けます。）
 "#,
             ym = today.format("%Y-%m"),
+            placeholder = crate::content::gate::SUMMARY_PLACEHOLDER,
         ),
         NewKind::Story => format!(
             r#"---
@@ -84,14 +86,14 @@ date: {today}                   # or 2026-03-08T09:30:00+09:00
 # slug: {name}                  # ASCII only; default: the file name
 summary: "一文の要約"
 author: "編集部"
-# talent: t-0000                # the featured talent's id; needs the consent block below
+# talent: t-2026-001            # the featured talent's id; needs the consent block below
 # image: photo.jpg              # beside this file (re-encoded: location data is removed)
 tags: []
 draft: true                     # remove when ready to publish
 # consent:                      # required when `talent` is set: the story's own consent
-#   record_id: C-0000
-#   given: {today}
-#   expires: {next_year}
+#   record_id: ""               # the signed consent form's number
+#   given:                      # the day it was signed (YYYY-MM-DD)
+#   expires:                    # the day consent ends (YYYY-MM-DD)
 #   withdrawn: null
 #   scope: [story]
 ---
@@ -100,7 +102,7 @@ draft: true                     # remove when ready to publish
 
 <!-- more -->
 
-プロフィールへのリンク: [プロフィール](@/talents/t-0000.md)
+ほかのページへのリンクは、content/ からのパスで書きます。例: `[プロフィール](@/talents/t-2026-001.md)`
 "#
         ),
         NewKind::Report => format!(
@@ -127,17 +129,53 @@ draft: true                     # remove when ready to publish
     }
 }
 
+/// Refuses a name `check` would refuse once the file exists: a talent's
+/// name is its id (the rule of [`is_talent_id`]); a story's or report's
+/// becomes its file name and URL.
+fn check_name(kind: NewKind, name: &str) -> Result<()> {
+    let ok = match kind {
+        NewKind::Talent => is_talent_id(name),
+        NewKind::Story | NewKind::Report => {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        }
+    };
+    if ok {
+        return Ok(());
+    }
+    // the name with every character the rule refuses made a `-`
+    let fixed: String = name
+        .chars()
+        .map(|c| match kind {
+            NewKind::Talent if c.is_ascii_alphanumeric() => c,
+            NewKind::Story | NewKind::Report if c.is_alphanumeric() || c == '_' => c,
+            _ => '-',
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let hint = if fixed.is_empty() {
+        String::new()
+    } else {
+        format!(", e.g. `{fixed}`")
+    };
+    Err(Error::Usage(match kind {
+        NewKind::Talent => format!(
+            "`{name}`: a talent's id may contain only letters A–Z, digits and `-` (it becomes the URL /talents/<id>/){hint}; nothing was written"
+        ),
+        _ => format!(
+            "`{name}`: use letters, digits, - and _ only (it becomes the file name and the URL){hint}; nothing was written"
+        ),
+    }))
+}
+
 /// `tsunagi new`: writes `content/<section>/<name>.md` and returns its path.
 pub fn new_content(root: &Path, kind: NewKind, name: &str, today: NaiveDate) -> Result<PathBuf> {
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(Error::Usage(format!(
-            "`{name}`: use letters, digits, - and _ only (it becomes the file name)"
-        )));
-    }
+    check_name(kind, name)?;
     if !crate::build::is_site(root) {
         return Err(Error::Usage(format!(
             "{} has no site.yaml; run this inside a site or pass --root",
@@ -183,7 +221,7 @@ pub fn init(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
         ("content/_index.md", "---\ntitle: \"ようこそ / Welcome\"\n---\n\n難民の方々のスキルと経験を、企業の皆さまにご紹介します。\n\nWe introduce the skills and experience of refugee talent to companies in Japan.\n".to_string()),
         ("content/about.md", "---\ntitle: \"私たちについて / About\"\n---\n\n出会い、マッチング、お試し雇用、定着まで伴走します。\n".to_string()),
         ("content/talents/_index.md", "---\ntitle: \"人材プロフィール / Talent profiles\"\n---\n\n公開に同意した方のプロフィールです。\n".to_string()),
-        ("content/talents/t-0001.md", format!("---\nid: t-0001\ndisplay_name: \"サンプルさん\"\nheadline: {{ja: \"バックエンドエンジニア\", en: \"Backend engineer\"}}\nstatus: seeking\njob_categories: [software-engineering]\nskills: [Python, {{name: Go, level: intermediate, years: 2}}]\nlanguages:\n  - {{code: ja, jlpt: N2}}\n  - {{code: en, cefr: C1}}\nexperience_years: 5\navailability: {{from: {}, types: [full_time], remote_ok: true}}\nregions: [東京都]\ntags: [engineering]\nverified: {last_month}\nconsent:\n  record_id: C-SAMPLE-1\n  given: {last_month}\n  expires: {next_year}\n  withdrawn: null\n  scope: [story]\n---\n\n## 職務要約\n\n母国で5年間、業務システムの開発に携わってきました。\n", today.format("%Y-%m"))),
+        ("content/talents/t-0001.md", format!("---\nid: t-0001\ndisplay_name: \"サンプルさん\"\nheadline: {{ja: \"バックエンドエンジニア\", en: \"Backend engineer\"}}\nstatus: seeking\njob_categories: [software-engineering]\nskills: [Python, {{name: Go, level: intermediate, years: 2}}]\nlanguages:\n  - {{code: ja, jlpt: N2}}\n  - {{code: en, cefr: C1}}\nexperience_years: 5\navailability: {{from: {}, types: [full_time], remote_ok: true}}\nregions: [東京都]\ntags: [engineering]\nverified: {last_month}\nconsent:\n  record_id: C-SAMPLE-1\n  given: {last_month}\n  expires: {next_year}\n  withdrawn: null\n  scope: [story]\n---\n\n母国で5年間、業務システムの開発に携わってきました。\n", today.format("%Y-%m"))),
         ("content/stories/_index.md", "---\ntitle: \"Meet refugee talents\"\n---\n".to_string()),
         ("content/stories/first-story.md", format!("---\ntitle: \"Meet refugee talents #1\"\ndate: {last_month}\nsummary: \"はじめてのインタビュー\"\nauthor: \"編集部\"\ntalent: t-0001\ntags: [interview]\nconsent:\n  record_id: C-SAMPLE-2\n  given: {last_month}\n  expires: {next_year}\n  withdrawn: null\n  scope: [story]\n---\n\n## 来日してから\n\nサンプルの記事です。[プロフィールはこちら](@/talents/t-0001.md)。\n")),
         ("content/reports/_index.md", "---\ntitle: \"イベントレポート / Reports\"\n---\n".to_string()),

@@ -1,16 +1,18 @@
 //! The consent gate: the one place that decides who is published.
 //!
-//! Default deny. A talent is published only if consent was given on or
-//! before today, expires after today, was not withdrawn, the status is
-//! `seeking`, and the profile's audience is part of this build. A story with
-//! its own consent block follows the same date rule. Everything else is
+//! Default deny. A talent is published only if its profile and consent
+//! record are filled in (a new profile from `tsunagi new talent` is not),
+//! consent was given on or before today, expires after today, was not
+//! withdrawn, the status is `seeking`, and the profile's audience is part
+//! of this build. A story with its own consent block follows the same
+//! rules for its record. Everything else is
 //! withheld, and the reason is recorded for the people who publish
 //! (`tsunagi check --privacy`), never for the site.
 
 use chrono::NaiveDate;
 
 use super::date::Date;
-use super::schema::{Audience, Consent, Status};
+use super::schema::{Audience, Consent, Localized, RawTalent, Status};
 
 /// Which profiles a build publishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -25,6 +27,9 @@ pub enum BuildAudience {
 /// Why a talent or story is not published.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WithheldReason {
+    /// Fields still to fill in (a profile as `tsunagi new talent` made
+    /// it): what a person has not written yet is never published.
+    StillToFill(Vec<&'static str>),
     /// Consent given after today.
     NotYetGiven(Date),
     /// Consent expired on or before today.
@@ -41,6 +46,7 @@ impl WithheldReason {
     /// A sentence for people.
     pub fn describe(&self) -> String {
         match self {
+            WithheldReason::StillToFill(fields) => format!("still to fill: {}", fields.join(", ")),
             WithheldReason::NotYetGiven(d) => format!("consent starts on {d}"),
             WithheldReason::Expired(d) => format!("consent expired on {d}"),
             WithheldReason::Withdrawn(d) => format!("consent withdrawn on {d}"),
@@ -56,6 +62,7 @@ impl WithheldReason {
     /// A short key for counting in the summary line.
     pub fn key(&self) -> &'static str {
         match self {
+            WithheldReason::StillToFill(_) => "still to fill",
             WithheldReason::NotYetGiven(_) => "not yet given",
             WithheldReason::Expired(_) => "expired",
             WithheldReason::Withdrawn(_) => "withdrawn",
@@ -65,28 +72,81 @@ impl WithheldReason {
     }
 }
 
-/// The date rule alone (used for talents and stories).
+/// The placeholder of the career summary in a new profile (`tsunagi new
+/// talent`): while the body holds it, the profile is still to fill.
+pub const SUMMARY_PLACEHOLDER: &str = "ここに職務要約を書きます";
+
+/// A profile's own fields still to fill in: an empty pseudonym or
+/// headline, or the career summary's placeholder still in `body`.
+pub fn talent_unfilled(t: &RawTalent, body: &str) -> Vec<&'static str> {
+    let empty = |l: &Localized| l.all().iter().all(|s| s.trim().is_empty());
+    let mut missing = Vec::new();
+    if empty(&t.display_name) {
+        missing.push("display_name");
+    }
+    if empty(&t.headline) {
+        missing.push("headline");
+    }
+    if body.contains(SUMMARY_PLACEHOLDER) {
+        missing.push("career summary");
+    }
+    missing
+}
+
+/// The fields of a consent record still to fill in: its identifier and
+/// both dates. A record without them is no record of consent.
+pub fn consent_unfilled(c: &Consent) -> Vec<&'static str> {
+    let mut missing = Vec::new();
+    if c.record_id.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        missing.push("consent.record_id");
+    }
+    if c.given.is_none() {
+        missing.push("consent.given");
+    }
+    if c.expires.is_none() {
+        missing.push("consent.expires");
+    }
+    missing
+}
+
+/// The date rule alone (used for talents and stories), on a filled-in
+/// record.
 pub fn consent_holds(c: &Consent, today: NaiveDate, offset: i32) -> Result<(), WithheldReason> {
     if let Some(w) = c.withdrawn {
         return Err(WithheldReason::Withdrawn(w));
     }
-    if c.given.date_in(offset) > today {
-        return Err(WithheldReason::NotYetGiven(c.given));
+    let missing = consent_unfilled(c);
+    let (Some(given), Some(expires), true) = (c.given, c.expires, missing.is_empty()) else {
+        return Err(WithheldReason::StillToFill(missing));
+    };
+    if given.date_in(offset) > today {
+        return Err(WithheldReason::NotYetGiven(given));
     }
-    if c.expires.date_in(offset) <= today {
-        return Err(WithheldReason::Expired(c.expires));
+    if expires.date_in(offset) <= today {
+        return Err(WithheldReason::Expired(expires));
     }
     Ok(())
 }
 
-/// The full rule for a talent.
+/// The full rule for a talent; `unfilled` names the profile's own fields
+/// still to fill in (its pseudonym, headline, career summary), which
+/// withhold it like an unfilled consent record.
 pub fn talent_decision(
     c: &Consent,
+    unfilled: &[&'static str],
     status: Status,
     today: NaiveDate,
     offset: i32,
     audience: BuildAudience,
 ) -> Result<(), WithheldReason> {
+    if let Some(w) = c.withdrawn {
+        return Err(WithheldReason::Withdrawn(w));
+    }
+    let mut missing = unfilled.to_vec();
+    missing.extend(consent_unfilled(c));
+    if !missing.is_empty() {
+        return Err(WithheldReason::StillToFill(missing));
+    }
     consent_holds(c, today, offset)?;
     if status != Status::Seeking {
         return Err(WithheldReason::Status(status));
@@ -104,8 +164,12 @@ pub struct TalentDecision {
     pub id: String,
     /// Its file.
     pub file: String,
-    /// `Ok(optional fields shown)` or the reason it is withheld.
+    /// `Ok(optional fields shown)` or the reason it is withheld. Only
+    /// fields: `story` in the consent scope is a permission, not a field
+    /// (`story_link`).
     pub outcome: Result<Vec<String>, WithheldReason>,
+    /// `story` is in the consent scope: stories may link the profile.
+    pub story_link: bool,
     /// Consent expiry, when the consent block parsed.
     pub expires: Option<Date>,
     /// Audience of the profile.
@@ -182,9 +246,9 @@ mod tests {
 
     fn consent(given: &str, expires: &str, withdrawn: Option<&str>) -> Consent {
         Consent {
-            record_id: "C-1".into(),
-            given: Date::parse(given).unwrap(),
-            expires: Date::parse(expires).unwrap(),
+            record_id: Some("C-1".into()),
+            given: Date::parse(given),
+            expires: Date::parse(expires),
             withdrawn: withdrawn.map(|w| Date::parse(w).unwrap()),
             scope: vec![],
             audience: Audience::Public,
@@ -231,22 +295,111 @@ mod tests {
     fn status_and_audience() {
         let c = consent("2026-01-01", "2027-01-01", None);
         let today = day("2026-06-01");
-        assert!(talent_decision(&c, Status::Seeking, today, JST, BuildAudience::Public).is_ok());
+        assert!(
+            talent_decision(&c, &[], Status::Seeking, today, JST, BuildAudience::Public).is_ok()
+        );
         for s in [Status::Hired, Status::InTrial, Status::Paused] {
             assert_eq!(
-                talent_decision(&c, s, today, JST, BuildAudience::Public),
+                talent_decision(&c, &[], s, today, JST, BuildAudience::Public),
                 Err(WithheldReason::Status(s))
             );
         }
         let mut comp = c.clone();
         comp.audience = Audience::Companies;
         assert_eq!(
-            talent_decision(&comp, Status::Seeking, today, JST, BuildAudience::Public),
+            talent_decision(
+                &comp,
+                &[],
+                Status::Seeking,
+                today,
+                JST,
+                BuildAudience::Public
+            ),
             Err(WithheldReason::CompaniesOnly)
         );
         assert!(
-            talent_decision(&comp, Status::Seeking, today, JST, BuildAudience::Companies).is_ok()
+            talent_decision(
+                &comp,
+                &[],
+                Status::Seeking,
+                today,
+                JST,
+                BuildAudience::Companies
+            )
+            .is_ok()
         );
+    }
+
+    #[test]
+    fn a_record_still_to_fill_withholds_whatever_the_status() {
+        let today = day("2026-06-01");
+        let mut c = consent("2026-01-01", "2027-01-01", None);
+        c.given = None;
+        c.record_id = Some(" ".into());
+        let why = Err(WithheldReason::StillToFill(vec![
+            "consent.record_id",
+            "consent.given",
+        ]));
+        assert_eq!(consent_holds(&c, today, JST), why);
+        assert_eq!(
+            talent_decision(
+                &c,
+                &[],
+                Status::Seeking,
+                today,
+                JST,
+                BuildAudience::Companies
+            ),
+            why
+        );
+        // the profile's own fields come first, then the record's
+        let full = consent("2026-01-01", "2027-01-01", None);
+        assert_eq!(
+            talent_decision(
+                &full,
+                &["display_name"],
+                Status::Paused,
+                today,
+                JST,
+                BuildAudience::Public
+            ),
+            Err(WithheldReason::StillToFill(vec!["display_name"]))
+        );
+        c.expires = None;
+        c.record_id = None;
+        assert_eq!(
+            talent_decision(
+                &c,
+                &["headline"],
+                Status::Seeking,
+                today,
+                JST,
+                BuildAudience::Public
+            ),
+            Err(WithheldReason::StillToFill(vec![
+                "headline",
+                "consent.record_id",
+                "consent.given",
+                "consent.expires"
+            ]))
+        );
+        assert_eq!(
+            WithheldReason::StillToFill(vec!["headline", "consent.given"]).describe(),
+            "still to fill: headline, consent.given"
+        );
+        // a withdrawal is the reason, filled in or not
+        c.withdrawn = Date::parse("2026-05-01");
+        assert!(matches!(
+            talent_decision(
+                &c,
+                &["headline"],
+                Status::Seeking,
+                today,
+                JST,
+                BuildAudience::Public
+            ),
+            Err(WithheldReason::Withdrawn(_))
+        ));
     }
 
     #[test]
@@ -255,6 +408,7 @@ mod tests {
             id: id.into(),
             file: format!("content/talents/{id}.md"),
             outcome,
+            story_link: false,
             expires: None,
             audience: Audience::Public,
         };

@@ -96,6 +96,50 @@ impl Gate<'_> {
         );
     }
 
+    /// A warning at `field` of a profile still to fill, with its column
+    /// (the placeholder line of the career summary, the `consent:` line
+    /// when a consent key is not written at all).
+    fn still_to_fill(&mut self, p: &File, field: &str) {
+        let (hint, at) = match field {
+            "display_name" => (
+                "the pseudonym chosen with the person, never a legal name",
+                None,
+            ),
+            "headline" => (
+                "the role and main skills, e.g. 介護職（特養での実務3年）",
+                None,
+            ),
+            "consent.record_id" => (
+                "the number of the signed consent form in your records",
+                None,
+            ),
+            "consent.given" => (
+                "the day the person signed the consent form (YYYY-MM-DD)",
+                None,
+            ),
+            "consent.expires" => ("the day consent ends (YYYY-MM-DD)", None),
+            _ => (
+                "a few sentences in place of the placeholder line (the theme adds the 職務要約 heading)",
+                p.text
+                    .lines()
+                    .position(|l| l.contains(gate::SUMMARY_PLACEHOLDER))
+                    .map(|i| (i + 1, 1)),
+            ),
+        };
+        let key = field.strip_prefix("consent.").unwrap_or(field);
+        let at = at
+            .or_else(|| yaml::find_key_line(&p.text, key, 1))
+            .or_else(|| yaml::find_key_line(&p.text, "consent", 1));
+        let msg = format!(
+            "still to fill: `{field}`: {hint}; the profile is not published until it is filled in"
+        );
+        self.warnings.push(
+            Diagnostic::warning(p.source.path.clone(), at.map(|(l, _)| l), msg)
+                .at_column(at.map(|(_, c)| c))
+                .with_source(&p.text),
+        );
+    }
+
     fn warn(&mut self, p: &File, key: &str, msg: String) {
         let (line, column) = self.position_of(&p.text, key);
         self.warnings.push(
@@ -234,12 +278,7 @@ impl Gate<'_> {
             let Doc::Talent(owned) = doc else { continue };
             let raw: &RawTalent = &owned;
             let p = File { source, text };
-            if raw.id.is_empty()
-                || !raw
-                    .id
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            {
+            if !is_talent_id(&raw.id) {
                 self.error(
                     &p,
                     "id",
@@ -299,27 +338,33 @@ impl Gate<'_> {
                     bad_scope = true;
                 }
             }
-            if raw.consent.expires.date <= raw.consent.given.date {
+            if let (Some(given), Some(expires)) = (raw.consent.given, raw.consent.expires)
+                && expires.date <= given.date
+            {
                 self.error(
                     &p,
                     "expires",
-                    format!(
-                        "consent expires ({}) on or before it was given ({})",
-                        raw.consent.expires, raw.consent.given
-                    ),
+                    format!("consent expires ({expires}) on or before it was given ({given})"),
                 );
                 bad_scope = true;
             }
             if bad_scope {
                 continue;
             }
+            let unfilled = gate::talent_unfilled(raw, &p.source.body);
             let decision = gate::talent_decision(
                 &raw.consent,
+                &unfilled,
                 raw.status,
                 self.opts.today,
                 self.offset(),
                 self.opts.audience,
             );
+            if let Err(gate::WithheldReason::StillToFill(fields)) = &decision {
+                for field in fields {
+                    self.still_to_fill(&p, field);
+                }
+            }
             let scope = raw.consent.scope.clone();
             let in_scope = |f: &str| scope.iter().any(|s| s == f);
             let mut shown: Vec<String> = raw
@@ -327,7 +372,8 @@ impl Gate<'_> {
                 .scope
                 .iter()
                 .filter(|s| match s.as_str() {
-                    "story" => true,
+                    // a permission, not a field: `story_link`
+                    "story" => false,
                     "photo" => raw.photo.is_some(),
                     "origin_region" => raw.origin_region.is_some(),
                     "age_band" => raw.age_band.is_some(),
@@ -340,7 +386,8 @@ impl Gate<'_> {
                 id: raw.id.clone(),
                 file: p.source.path.clone(),
                 outcome: decision.clone().map(|_| shown),
-                expires: Some(raw.consent.expires),
+                story_link: in_scope("story"),
+                expires: raw.consent.expires,
                 audience: raw.consent.audience,
             });
             self.talent_files.insert(
@@ -501,11 +548,7 @@ impl Gate<'_> {
     ) -> Option<String> {
         let slug = match explicit {
             Some(s) => {
-                if s.is_empty()
-                    || !s
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                {
+                if !is_slug(s) {
                     self.error(
                         p,
                         "slug",

@@ -453,6 +453,7 @@ fn load_inner(
     gate.run(files, other_files);
     let mut content = gate.content;
     content.privacy.guard = guard;
+    content.root = root.to_path_buf();
     diags.retain(|d| d.is_error());
     if !diags.is_empty() {
         let mut all = Diagnostics(diags);

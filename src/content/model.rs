@@ -245,6 +245,9 @@ pub struct Asset {
 /// Everything the gate let through, plus what the publishers need to know.
 #[derive(Debug, Clone, Default)]
 pub struct Content {
+    /// The site folder it was loaded from: later stages read a file again
+    /// only to place a message in it.
+    pub root: PathBuf,
     pub talents: Vec<Talent>,
     pub stories: Vec<Story>,
     pub reports: Vec<Report>,

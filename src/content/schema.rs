@@ -104,15 +104,22 @@ impl Audience {
 }
 
 /// A consent record: who agreed to what, from when, until when.
+///
+/// The identifier and both dates may be left empty (`tsunagi new talent`
+/// leaves them so): a record without them is still to fill, and nothing
+/// it covers is published ([`super::gate::consent_holds`]).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Consent {
     /// The organisation's record identifier (never published).
-    pub record_id: String,
+    #[serde(default)]
+    pub record_id: Option<String>,
     /// First day of consent.
-    pub given: Date,
+    #[serde(default)]
+    pub given: Option<Date>,
     /// First day consent no longer holds.
-    pub expires: Date,
+    #[serde(default)]
+    pub expires: Option<Date>,
     /// Set when the person withdrew consent.
     #[serde(default)]
     pub withdrawn: Option<Date>,
@@ -260,6 +267,22 @@ impl EmploymentType {
             EmploymentType::Internship => "internship",
         }
     }
+}
+
+/// The rule for a talent's `id` (it becomes the URL `/talents/<id>/`):
+/// ASCII letters, digits and `-`, not empty. `tsunagi new talent` checks a
+/// new id by it before writing anything.
+pub fn is_talent_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// The rule for a `slug:` (the last part of a story's, report's or page's
+/// URL): lower-case ASCII letters, digits and `-`, not empty.
+pub fn is_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// Talent front matter, as written.

@@ -14,9 +14,10 @@ use crate::content::date::YearMonth;
 /// Strings of one language: a YAML mapping (values are strings or mappings).
 pub type Strings = BTreeMap<String, serde_yaml::Value>;
 
-/// The names of job categories and series in every language's strings
-/// (`job_category_names`, `series_names`), for the site model to take a
-/// name written where its key was meant as that key.
+/// The names of job categories, series, tags and skills in every
+/// language's strings (`job_category_names`, `series_names`, `tag_names`,
+/// `skill_names`), for the site model to take a name written where its key
+/// was meant as that key.
 pub fn term_names(strings: &BTreeMap<String, Strings>) -> crate::site::TermNames {
     use crate::site::TaxonomyKind;
     let mut names = crate::site::TermNames::default();
@@ -24,6 +25,8 @@ pub fn term_names(strings: &BTreeMap<String, Strings>) -> crate::site::TermNames
         for (group, kind) in [
             ("job_category_names", TaxonomyKind::JobCategories),
             ("series_names", TaxonomyKind::Series),
+            ("tag_names", TaxonomyKind::Tags),
+            ("skill_names", TaxonomyKind::Skills),
         ] {
             let Some(serde_yaml::Value::Mapping(m)) = s.get(group) else {
                 continue;
@@ -36,6 +39,20 @@ pub fn term_names(strings: &BTreeMap<String, Strings>) -> crate::site::TermNames
         }
     }
     names
+}
+
+/// The group of names of a taxonomy's keys in the strings
+/// (`job_category_names` …), for the taxonomies that have one.
+pub fn names_group(kind: crate::site::TaxonomyKind) -> Option<&'static str> {
+    use crate::site::TaxonomyKind::*;
+    match kind {
+        Languages => Some("language_names"),
+        JobCategories => Some("job_category_names"),
+        Series => Some("series_names"),
+        Tags => Some("tag_names"),
+        Skills => Some("skill_names"),
+        Speakers | Organizations => None,
+    }
 }
 
 /// Merges `over` into `base`, recursively for mappings.

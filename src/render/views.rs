@@ -6,6 +6,7 @@
 //! `Value`s through serialisation without copying), so a tag listing 5,000
 //! profiles costs 5,000 pointer copies, not 5,000 deep copies.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -164,7 +165,8 @@ pub struct Card<'a> {
     // talents
     pub id: Option<&'a str>,
     pub headline: Option<&'a str>,
-    pub skills: Vec<&'a str>,
+    /// As this language shows them (`skill_names`).
+    pub skills: Vec<Cow<'a, str>>,
     pub languages: Vec<String>,
     /// Where the talent can work, as this language shows it (`Tokyo`).
     pub regions: Vec<String>,
@@ -330,13 +332,40 @@ impl<'a> ViewBuilder<'a> {
             .collect()
     }
 
-    /// How a term is shown (language codes become names).
+    /// How a term is shown: the name of its key in this language's
+    /// `*_names` strings (language codes, job categories, series, tags,
+    /// skills), else as the term is spelt.
     pub fn term_display(&self, kind: TaxonomyKind, name: &str) -> String {
-        match kind {
-            TaxonomyKind::Languages => i18n::lookup(self.strings, "language_names", name),
-            TaxonomyKind::Series => i18n::lookup(self.strings, "series_names", name),
-            TaxonomyKind::JobCategories => i18n::lookup(self.strings, "job_category_names", name),
-            _ => name.to_string(),
+        match i18n::names_group(kind) {
+            Some(group) => i18n::lookup(self.strings, group, name),
+            None => name.to_string(),
+        }
+    }
+
+    /// A term written as `name` (a skill, a tag …) as this language shows
+    /// it: the name of its term's key in the strings (`skill_names` …),
+    /// else as written. Borrowed when the site names none: every list
+    /// entry's card and every page's search text use it.
+    pub fn shown_name<'p>(&self, kind: TaxonomyKind, name: &'p str) -> Cow<'p, str> {
+        let Some(group) = i18n::names_group(kind) else {
+            return Cow::Borrowed(name);
+        };
+        let named = matches!(
+            self.strings.get(group),
+            Some(serde_yaml::Value::Mapping(m)) if !m.is_empty()
+        );
+        if !named {
+            return Cow::Borrowed(name);
+        }
+        let key = self
+            .site
+            .language(self.lang)
+            .and_then(|l| l.taxonomy(kind))
+            .and_then(|t| t.term(name))
+            .map_or(name, |t| t.name.as_str());
+        match i18n::lookup_str(self.strings, group, key) {
+            shown if shown != key => Cow::Owned(shown.to_string()),
+            _ => Cow::Borrowed(name),
         }
     }
 
@@ -430,7 +459,11 @@ impl<'a> ViewBuilder<'a> {
             PageData::Talent(t) => {
                 card.id = Some(&t.id);
                 card.headline = Some(t.headline_in(self.lang, self.default_lang()));
-                card.skills = t.skills.iter().map(|s| s.name.as_str()).collect();
+                card.skills = t
+                    .skills
+                    .iter()
+                    .map(|s| self.shown_name(TaxonomyKind::Skills, &s.name))
+                    .collect();
                 card.languages = t
                     .languages
                     .iter()
@@ -542,7 +575,7 @@ impl<'a> ViewBuilder<'a> {
                 .skills
                 .iter()
                 .map(|s| SkillView {
-                    name: s.name.clone(),
+                    name: self.shown_name(TaxonomyKind::Skills, &s.name).into_owned(),
                     url: self.term_link(TaxonomyKind::Skills, &s.name).url,
                     level: s.level,
                     level_label: s.level.map(|l| {

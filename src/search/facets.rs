@@ -170,10 +170,11 @@ fn add_terms<'a>(
         .filter(|(k, _)| *k == kind)
         .filter_map(|(_, id)| tax.terms.get(*id))
     {
-        b.add(Cow::Borrowed(t.slug.as_str()), || match kind {
-            TaxonomyKind::Languages => i18n::lookup(strings, "language_names", &t.name),
-            TaxonomyKind::JobCategories => i18n::lookup(strings, "job_category_names", &t.name),
-            _ => t.name.clone(),
+        b.add(Cow::Borrowed(t.slug.as_str()), || {
+            match i18n::names_group(kind) {
+                Some(group) => i18n::lookup(strings, group, &t.name),
+                None => t.name.clone(),
+            }
         });
     }
 }

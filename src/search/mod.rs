@@ -144,7 +144,7 @@ struct Meta<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     h: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    sk: Vec<&'a str>,
+    sk: Vec<std::borrow::Cow<'a, str>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     la: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -227,8 +227,14 @@ fn doc_text<'a>(site: &Site, vb: &ViewBuilder<'a>, p: &'a Page) -> DocText<'a> {
                 t.headline.get(&p.lang, site.config.default_language()),
                 weight::KEY,
             );
+            // as written, and as this language shows it (施工管理 →
+            // Construction management on English pages)
             for s in &t.skills {
                 d.add(s.name.as_str(), weight::KEY);
+                let shown = vb.shown_name(TaxonomyKind::Skills, &s.name);
+                if shown != s.name.as_str() {
+                    d.add(shown, weight::KEY);
+                }
             }
             // through the term: a category written by its name is found by
             // the name of its key in this language (教育 → Education)
@@ -239,7 +245,7 @@ fn doc_text<'a>(site: &Site, vb: &ViewBuilder<'a>, p: &'a Page) -> DocText<'a> {
                 );
             }
             for x in &t.tags {
-                d.add(x.as_str(), weight::KEY);
+                add_tag(&mut d, vb, x);
             }
             // as written (東京都), and as this language shows it (Tokyo)
             for r in &t.regions {
@@ -273,7 +279,7 @@ fn doc_text<'a>(site: &Site, vb: &ViewBuilder<'a>, p: &'a Page) -> DocText<'a> {
                 d.add(x.as_str(), weight::META);
             }
             for x in &s.tags {
-                d.add(x.as_str(), weight::KEY);
+                add_tag(&mut d, vb, x);
             }
         }
         PageData::Report(r) => {
@@ -296,7 +302,7 @@ fn doc_text<'a>(site: &Site, vb: &ViewBuilder<'a>, p: &'a Page) -> DocText<'a> {
                 d.add(x.as_str(), weight::META);
             }
             for x in &r.tags {
-                d.add(x.as_str(), weight::KEY);
+                add_tag(&mut d, vb, x);
             }
         }
         PageData::Page(pg) => {
@@ -307,6 +313,16 @@ fn doc_text<'a>(site: &Site, vb: &ViewBuilder<'a>, p: &'a Page) -> DocText<'a> {
     }
     d.add(p.body.plain.as_str(), weight::BODY);
     d
+}
+
+/// A tag as written (`engineering`) and as this language shows it
+/// (`tag_names`: エンジニアリング), when that differs.
+fn add_tag<'a>(d: &mut DocText<'a>, vb: &ViewBuilder<'a>, tag: &'a str) {
+    d.add(tag, weight::KEY);
+    let shown = vb.shown_name(TaxonomyKind::Tags, tag);
+    if shown != tag {
+        d.add(shown, weight::KEY);
+    }
 }
 
 /// A language as the profile shows it: `日本語 JLPT N2`.

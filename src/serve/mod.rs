@@ -143,14 +143,27 @@ fn listen(addr: SocketAddr) -> std::result::Result<Server, String> {
 /// Serves the site until the process ends. Returns only on a startup
 /// error (the address is taken, the site folder is missing); content
 /// errors never stop it.
-pub fn serve(opts: ServeOptions, report: &mut dyn FnMut(ServeEvent)) -> Result<()> {
-    let root = opts.build.root.clone();
-    if !root.is_dir() {
+pub fn serve(mut opts: ServeOptions, report: &mut dyn FnMut(ServeEvent)) -> Result<()> {
+    if !opts.build.root.is_dir() {
         return Err(Error::Usage(format!(
             "{}: no such folder (pass the site folder with --root)",
-            root.display()
+            opts.build.root.display()
         )));
     }
+    // The watcher reports absolute paths with symbolic links resolved, and
+    // every change is placed by comparing its path with the root's: a
+    // relative root (`.`, the default, or `./sub/site`) matched none of
+    // them. One absolute, resolved root for the watcher, the build and the
+    // comparisons alike.
+    opts.build.root = std::fs::canonicalize(&opts.build.root)
+        .map_err(|e| Error::io("resolving", &opts.build.root, e))?;
+    // an output folder (where the library's caller chose one) is compared
+    // with the watcher's paths too: it never counts as a change
+    if let Some(out) = opts.build.output.take() {
+        let resolved = std::fs::canonicalize(&out).or_else(|_| std::path::absolute(&out));
+        opts.build.output = Some(resolved.map_err(|e| Error::io("resolving", &out, e))?);
+    }
+    let root = opts.build.root.clone();
     let ip = parse_bind(&opts.bind)?;
     let server = listen(SocketAddr::new(ip, opts.port)).map_err(|e| {
         Error::Usage(format!(

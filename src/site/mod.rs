@@ -7,6 +7,7 @@
 //! neighbours and the stories that feature a talent.
 
 pub mod edit;
+pub mod lint;
 pub mod taxonomy;
 pub mod urls;
 
@@ -274,12 +275,13 @@ impl Site {
     }
 
     fn build_inner(
-        content: Content,
+        mut content: Content,
         config: Arc<Config>,
         names: &TermNames,
         cache: Option<&mut MarkdownCache>,
     ) -> Result<Site> {
         let default_lang = config.default_language().to_string();
+        let root = std::mem::take(&mut content.root);
         let mut docs: Vec<Doc> = Vec::new();
         for t in content.talents {
             docs.extend(talent_docs(Arc::new(t), &config.languages, &default_lang));
@@ -485,6 +487,7 @@ impl Site {
         }
         link_translations(&mut pages);
         link_related(&mut pages);
+        warnings.extend(lint::near_duplicates(&pages, names, &root));
 
         let mut assets = content.assets;
         assets.sort_by(|a, b| a.output.cmp(&b.output));

@@ -5,7 +5,7 @@
 //! only in case, width or punctuation: `UI/UX` and `ui/ux`) are merged and
 //! listed under the spelling met first, in the site's stable page order.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -119,8 +119,8 @@ impl Taxonomy {
     }
 }
 
-/// The names a theme gives to the keys of job categories and series
-/// (`education` shows as 教育 in Japanese and Education in English), by the
+/// The names a theme gives to the keys of job categories, series, tags and
+/// skills (`education` shows as 教育 in Japanese and Education in English), by the
 /// URL slug of each key and each name. A writer who writes the name where
 /// the key was meant (`job_categories: [教育]`, or `Education`) means the
 /// same term; without this the site had two terms, both shown as 教育, one
@@ -130,6 +130,9 @@ impl Taxonomy {
 #[derive(Debug, Clone, Default)]
 pub struct TermNames {
     by_kind: HashMap<TaxonomyKind, HashMap<String, Meant>>,
+    /// Each key with its names in every language, in order, for the check
+    /// of near-duplicates ([`super::lint`]).
+    named: BTreeMap<TaxonomyKind, BTreeMap<String, Vec<String>>>,
 }
 
 /// What a slug stands for.
@@ -148,6 +151,16 @@ impl TermNames {
         let key_slug = crate::slug::term_slug(key);
         if key_slug.is_empty() {
             return;
+        }
+        let names = self
+            .named
+            .entry(kind)
+            .or_default()
+            .entry(key.to_string())
+            .or_default();
+        let name = name.trim();
+        if !name.is_empty() && !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
         }
         let slugs = self.by_kind.entry(kind).or_default();
         let name_slug = crate::slug::term_slug(name);
@@ -168,6 +181,19 @@ impl TermNames {
         if matches!(meant, Meant::Name(Some(k)) if k != key) {
             *meant = Meant::Name(None);
         }
+    }
+
+    /// The keys of `kind` that have names, each with its names (every
+    /// language's, in the order met), sorted by key.
+    pub fn named(&self, kind: TaxonomyKind) -> Option<&BTreeMap<String, Vec<String>>> {
+        self.named.get(&kind).filter(|m| !m.is_empty())
+    }
+
+    /// True when `name` (as a page writes it) is a named key of `kind` or
+    /// the name of exactly one: the site names it.
+    pub fn is_named(&self, kind: TaxonomyKind, name: &str) -> bool {
+        self.key(kind, &crate::slug::term_slug(name.trim()))
+            .is_some()
     }
 
     /// The key that `slug` stands for: a key's own slug, or the slug of

@@ -50,7 +50,7 @@ fn new_writes_files_that_parse_once_filled_in() {
     ] {
         assert!(talent.contains(key), "{key} missing in the new talent");
     }
-    // the new story links t-0000 in a comment only and is a draft: the site still builds
+    // new files pass `check` as created (tests/it/writer/scaffold.rs says more)
     let o = run(tmp.path(), &["check", "--root", &root]);
     assert!(o.status.success(), "{}", text(&o));
     // a second `new` with the same name refuses to overwrite
@@ -74,6 +74,38 @@ fn check_privacy_lists_decisions_and_expiring_consents() {
         all.contains("3 talents published, 1 withheld (1 withdrawn)"),
         "{all}"
     );
+}
+
+/// `story` in a consent scope lets stories link the profile; it is not a
+/// field the profile shows, and the report keeps the two apart.
+#[test]
+fn check_privacy_names_story_links_apart_from_fields() {
+    let site = TempSite::from_fixture("sites/basic");
+    let o = site.run(&["check", "--privacy", "--today", "2026-06-01"]);
+    let all = text(&o);
+    assert!(o.status.success(), "{all}");
+    let row = |id: &str| {
+        all.lines()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("no row for {id}:\n{all}"))
+            .to_string()
+    };
+    // scope [story, age_band], origin_region written but not in scope
+    assert!(
+        row("t-A").contains("(public; optional fields shown: age_band; stories may link it)"),
+        "{all}"
+    );
+    // scope []
+    assert!(
+        row("t-b").contains("(public; optional fields shown: none)"),
+        "{all}"
+    );
+    // scope [story]: a permission, no field
+    assert!(
+        row("t-c").contains("(public; optional fields shown: none; stories may link it)"),
+        "{all}"
+    );
+    assert!(!all.contains("shown: story"), "{all}");
 }
 
 #[test]

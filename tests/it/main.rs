@@ -18,6 +18,7 @@
 //! * `theme`: the default theme in Chromium: screenshots, small screens, print, Lighthouse.
 //! * `templates_doc`: the template reference lists every variable the theme uses.
 //! * `serve`: the dev server: incremental = full builds, HTTP rules, live reload in Chromium.
+//! * `writer`: README's writers' section run as written: init, new, check, build, serve.
 
 mod harness;
 
@@ -36,3 +37,4 @@ mod search_recall;
 mod serve;
 mod templates_doc;
 mod theme;
+mod writer;

@@ -127,3 +127,56 @@ fn the_scanner_sees_fields_and_ignores_strings_and_filters() {
     let got: Vec<&str> = r.iter().map(String::as_str).collect();
     assert_eq!(got, ["meta.og", "page.title", "talent.id"]);
 }
+
+/// Every group of names the theme's strings have (`tag_names` …), and every
+/// one tsunagi reads from a site's, is documented for template authors.
+#[test]
+fn every_group_of_names_is_documented() {
+    let doc =
+        std::fs::read_to_string(repo().join("themes/default/TEMPLATES.md")).expect("TEMPLATES.md");
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("README.md");
+    let mut groups: BTreeSet<String> = [
+        "job_category_names",
+        "series_names",
+        "tag_names",
+        "skill_names",
+        "language_names",
+        "region_names",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for lang in ["ja", "en"] {
+        let path = repo().join(format!("themes/default/i18n/{lang}.yaml"));
+        let text = std::fs::read_to_string(&path).expect("theme strings");
+        for line in text.lines() {
+            if let Some((key, _)) = line.split_once(':')
+                && key.ends_with("_names")
+                && !key.starts_with([' ', '#'])
+            {
+                groups.insert(key.to_string());
+            }
+        }
+    }
+    assert!(
+        groups.contains("skill_level_names"),
+        "the scan read the theme: {groups:?}"
+    );
+    let missing: Vec<&String> = groups
+        .iter()
+        .filter(|g| !doc.contains(&format!("`{g}`")))
+        .collect();
+    assert!(missing.is_empty(), "not in TEMPLATES.md: {missing:?}");
+    // those a site writes for its own terms are in README's front matter reference
+    for g in [
+        "job_category_names",
+        "series_names",
+        "tag_names",
+        "skill_names",
+    ] {
+        assert!(
+            readme.contains(&format!("`{g}`")),
+            "{g} is not in README.md"
+        );
+    }
+}

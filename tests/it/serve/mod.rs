@@ -3,8 +3,10 @@
 //! and the live-reload scenarios end to end in headless Chromium.
 //!
 //! `edits` makes the random edits, `incremental` drives the library's
-//! session through them, `http` runs the real binary.
+//! session through them, `http` runs the real binary, `inside` runs it as
+//! writers do: from inside the site, without `--root`.
 
 mod edits;
 mod http;
 mod incremental;
+mod inside;
