@@ -193,6 +193,132 @@ fn a_burst_of_connections_is_answered_while_others_stay_open() {
     drop(open);
 }
 
+/// A request's head is bounded (vendor/tiny_http/PATCHED.md): a request
+/// line over 8 KiB is answered 414, headers over 64 KiB or 100 lines 431,
+/// and the connection closed without reading further. Before, four
+/// connections each sending an endless header line took the server to
+/// gigabytes of memory.
+#[test]
+fn the_server_bounds_request_heads() {
+    let s = Served::start("sites/basic");
+    let long_path = format!("/jobs/{}", "a".repeat(9 * 1024));
+    assert!(
+        status(&s.get(&long_path)).contains("414"),
+        "a 9 KiB request line"
+    );
+    let ok_path = format!("/jobs/?q={}", "a".repeat(6 * 1024));
+    assert!(
+        status(&s.get(&ok_path)).contains("200"),
+        "a 6 KiB request line is fine"
+    );
+    let many = (0..101)
+        .map(|i| format!("X-H{i}: v\r\n"))
+        .collect::<String>();
+    let r = s.raw(&format!(
+        "GET /jobs/ HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{many}Connection: close\r\n\r\n",
+        s.port
+    ));
+    assert!(status(&r).contains("431"), "101 headers: {}", status(&r));
+    let big = (0..9)
+        .map(|i| format!("X-H{i}: {}\r\n", "b".repeat(8000)))
+        .collect::<String>();
+    let r = s.raw(&format!(
+        "GET /jobs/ HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n{big}Connection: close\r\n\r\n",
+        s.port
+    ));
+    assert!(
+        status(&r).contains("431"),
+        "72 KB of headers: {}",
+        status(&r)
+    );
+
+    // endless header lines on four connections at once: the server stops
+    // reading each after its cap, and its memory stays small
+    let senders: Vec<_> = (0..4)
+        .map(|_| {
+            let port = s.port;
+            std::thread::spawn(move || {
+                let mut c = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+                c.set_write_timeout(Some(Duration::from_secs(20)))
+                    .expect("timeout");
+                let _ = c.write_all(
+                    format!("GET /jobs/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nX-Endless: ")
+                        .as_bytes(),
+                );
+                let chunk = vec![b'x'; 1 << 20];
+                let mut sent = 0usize;
+                while sent < 512 << 20 {
+                    match c.write(&chunk) {
+                        Ok(n) => sent += n,
+                        Err(_) => break,
+                    }
+                }
+                sent
+            })
+        })
+        .collect();
+    for t in senders {
+        let sent = t.join().expect("sender");
+        assert!(
+            sent < 64 << 20,
+            "the server kept reading an endless header: {sent} bytes taken"
+        );
+    }
+    let rss_kb = std::fs::read_to_string(format!("/proc/{}/status", s.child.id()))
+        .ok()
+        .and_then(|st| {
+            st.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse::<u64>().ok())
+        })
+        .expect("the server's peak memory");
+    assert!(rss_kb < 300 * 1024, "the server's peak memory: {rss_kb} kB");
+    assert!(status(&s.get("/jobs/")).contains("200"), "still serving");
+}
+
+/// One address holds at most 128 connections (a browser opens six per host
+/// and one event stream per tab); one more is answered 503 and closed, and
+/// the places come back when connections close.
+#[test]
+fn the_server_caps_connections_per_client() {
+    let s = Served::start("sites/basic");
+    let held: Vec<TcpStream> = (0..128)
+        .map(|_| TcpStream::connect(("127.0.0.1", s.port)).expect("connect"))
+        .collect();
+    // every held connection has been accepted once one request through them is answered
+    let mut first = &held[127];
+    first
+        .write_all(format!("GET /jobs/ HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n", s.port).as_bytes())
+        .expect("send");
+    first
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let mut head = [0u8; 12];
+    first.read_exact(&mut head).expect("an answer on the 128th");
+    assert_eq!(&head, b"HTTP/1.1 200");
+    let over = s.get("/jobs/");
+    assert!(
+        status(&over).contains("503"),
+        "the 129th: {}",
+        status(&over)
+    );
+    drop(held);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let r = s.get("/jobs/");
+        if status(&r).contains("200") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "places never freed: {}",
+            status(&r)
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn the_server_gives_types_404s_head_and_redirects() {
     let s = Served::start("sites/basic");

@@ -36,10 +36,38 @@ pub struct ClientConnection {
     secure: bool,
 }
 
+// tsunagi patch: caps on what one request's head may hold. Upstream read a
+// line until CRLF and headers until an empty line with no limit, so a client
+// sending an endless header line made the server allocate until the machine
+// ran out of memory. The figures are those of common servers (nginx allows
+// 8 KiB lines, Node 16 KiB of headers); a browser's requests are far smaller.
+/// The longest request line, CRLF included; longer is answered 414.
+pub const MAX_REQUEST_LINE: usize = 8 * 1024;
+/// The most bytes of all header lines together; more is answered 431.
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// The most header lines in one request; more is answered 431.
+pub const MAX_HEADERS: usize = 100;
+
+/// tsunagi patch: the version of an error answer. Upstream echoed the
+/// request's version, so a malformed `HTTP/2.0` request got an `HTTP/2.0 400`
+/// answer and an `HTTP/0.9` one an `HTTP/0.9 400` (found by
+/// fuzz/fuzz_targets/http_request.rs); this server speaks HTTP/1.0 and 1.1.
+fn at_most_1_1(version: HTTPVersion) -> HTTPVersion {
+    if version == (1, 0) {
+        version
+    } else {
+        HTTPVersion(1, 1)
+    }
+}
+
 /// Error that can happen when reading a request.
 #[derive(Debug)]
 enum ReadError {
     WrongRequestLine,
+    /// tsunagi patch: the request line is longer than `MAX_REQUEST_LINE`
+    RequestLineTooLong,
+    /// tsunagi patch: the headers exceed `MAX_HEADER_BYTES` or `MAX_HEADERS`
+    HeadersTooLarge(HTTPVersion),
     WrongHeader(HTTPVersion),
     /// the client sent an unrecognized `Expect` header
     ExpectationFailed(HTTPVersion),
@@ -77,11 +105,17 @@ impl ClientConnection {
     ///
     /// Reads until `CRLF` is reached. The next read will start
     ///  at the first byte of the new line.
-    fn read_next_line(&mut self) -> IoResult<AsciiString> {
+    ///
+    /// tsunagi patch: reads at most `limit` bytes; a longer line is
+    ///  `Ok(None)`, and the connection is closed after the error response.
+    fn read_next_line(&mut self, limit: usize) -> IoResult<Option<AsciiString>> {
         let mut buf = Vec::new();
         let mut prev_byte_was_cr = false;
 
         loop {
+            if buf.len() >= limit {
+                return Ok(None);
+            }
             let byte = self.next_header_source.by_ref().bytes().next();
 
             let byte = match byte {
@@ -92,6 +126,7 @@ impl ClientConnection {
             if byte == b'\n' && prev_byte_was_cr {
                 buf.pop(); // removing the '\r'
                 return AsciiString::from_ascii(buf)
+                    .map(Some)
                     .map_err(|_| IoError::new(ErrorKind::InvalidInput, "Header is not in ASCII"));
             }
 
@@ -107,7 +142,10 @@ impl ClientConnection {
         let (method, path, version, headers) = {
             // reading the request line
             let (method, path, version) = {
-                let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                let line = self
+                    .read_next_line(MAX_REQUEST_LINE)
+                    .map_err(ReadError::ReadIoError)?
+                    .ok_or(ReadError::RequestLineTooLong)?;
 
                 parse_request_line(
                     line.as_str().trim(), // TODO: remove this conversion
@@ -117,12 +155,20 @@ impl ClientConnection {
             // getting all headers
             let headers = {
                 let mut headers = Vec::new();
+                let mut left = MAX_HEADER_BYTES;
                 loop {
-                    let line = self.read_next_line().map_err(ReadError::ReadIoError)?;
+                    let line = self
+                        .read_next_line(left)
+                        .map_err(ReadError::ReadIoError)?
+                        .ok_or(ReadError::HeadersTooLarge(version.clone()))?;
 
                     if line.is_empty() {
                         break;
                     };
+                    left = left.saturating_sub(line.len() + 2);
+                    if headers.len() == MAX_HEADERS {
+                        return Err(ReadError::HeadersTooLarge(version));
+                    }
                     headers.push(match FromStr::from_str(line.as_str().trim()) {
                         // TODO: remove this conversion
                         Ok(h) => h,
@@ -195,10 +241,32 @@ impl Iterator for ClientConnection {
                                  // se we have to close
                 }
 
+                // tsunagi patch: answer an oversized head and close, since
+                //  the rest of it was not read
+                Err(ReadError::RequestLineTooLong) => {
+                    let writer = self.sink.next().unwrap();
+                    let response = Response::new_empty(StatusCode(414));
+                    response
+                        .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
+                        .ok();
+                    return None;
+                }
+
+                Err(ReadError::HeadersTooLarge(ver)) => {
+                    let writer = self.sink.next().unwrap();
+                    let response = Response::new_empty(StatusCode(431));
+                    response
+                        .raw_print(writer, at_most_1_1(ver), &[], false, None)
+                        .ok();
+                    return None;
+                }
+
                 Err(ReadError::WrongHeader(ver)) => {
                     let writer = self.sink.next().unwrap();
                     let response = Response::new_empty(StatusCode(400));
-                    response.raw_print(writer, ver, &[], false, None).ok();
+                    response
+                        .raw_print(writer, at_most_1_1(ver), &[], false, None)
+                        .ok();
                     return None; // we don't know where the next request would start,
                                  // se we have to close
                 }
@@ -216,7 +284,9 @@ impl Iterator for ClientConnection {
                 Err(ReadError::ExpectationFailed(ver)) => {
                     let writer = self.sink.next().unwrap();
                     let response = Response::new_empty(StatusCode(417));
-                    response.raw_print(writer, ver, &[], true, None).ok();
+                    response
+                        .raw_print(writer, at_most_1_1(ver), &[], true, None)
+                        .ok();
                     return None; // TODO: should be recoverable, but needs handling in case of body
                 }
 
@@ -226,7 +296,9 @@ impl Iterator for ClientConnection {
             };
 
             // checking HTTP version
-            if *rq.http_version() > (1, 1) {
+            // tsunagi patch: HTTP/0.x too, which was answered in its own
+            //  version number
+            if *rq.http_version() > (1, 1) || *rq.http_version() < (1, 0) {
                 let writer = self.sink.next().unwrap();
                 let response = Response::from_string(
                     "This server only supports HTTP versions 1.0 and 1.1".to_owned(),
@@ -235,6 +307,11 @@ impl Iterator for ClientConnection {
                 response
                     .raw_print(writer, HTTPVersion(1, 1), &[], false, None)
                     .ok();
+                // tsunagi patch: an HTTP/0.x request may carry no Connection
+                //  header and no length, so nothing after it can be trusted
+                if *rq.http_version() < (1, 0) {
+                    return None;
+                }
                 continue;
             }
 

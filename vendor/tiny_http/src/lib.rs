@@ -288,11 +288,12 @@ impl Server {
         thread::spawn(move || {
             // a tasks pool is used to dispatch the connections into threads
             let tasks_pool = util::TaskPool::new();
+            let open = util::OpenConnections::default();
 
             log::debug!("Running accept thread");
             while !inside_close_trigger.load(Relaxed) {
                 let new_client = match server.accept() {
-                    Ok((sock, _)) => {
+                    Ok((sock, peer)) => {
                         use util::RefinedTcpStream;
                         let (read_closable, write_closable) = match ssl {
                             None => RefinedTcpStream::new(sock),
@@ -311,16 +312,36 @@ impl Server {
                             Some(ref _ssl) => unreachable!(),
                         };
 
-                        Ok(ClientConnection::new(write_closable, read_closable))
+                        // tsunagi patch: at most MAX_CONNECTIONS_PER_CLIENT
+                        //  open connections from one address; one more is
+                        //  answered 503 and closed before a thread serves it
+                        match open.claim(peer.map(|p| p.ip())) {
+                            Some(slot) => {
+                                Ok((ClientConnection::new(write_closable, read_closable), slot))
+                            }
+                            None => {
+                                let mut w = write_closable;
+                                let _ = std::io::Write::write_all(
+                                    &mut w,
+                                    b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+                                );
+                                drop(read_closable);
+                                continue;
+                            }
+                        }
                     }
                     Err(e) => Err(e),
                 };
 
                 match new_client {
-                    Ok(client) => {
+                    Ok((client, slot)) => {
                         let messages = inside_messages.clone();
                         let mut client = Some(client);
+                        let mut slot = Some(slot);
                         tasks_pool.spawn(Box::new(move || {
+                            // tsunagi patch: the place is freed when the
+                            //  connection's requests end
+                            let _slot = slot.take();
                             if let Some(client) = client.take() {
                                 // Synchronization is needed for HTTPS requests to avoid a deadlock
                                 if client.secure() {
