@@ -29,7 +29,7 @@ use crate::harness::*;
 /// Mutants run by default: each of the 35 files is mutated about 35 times,
 /// in 40–60 s of a debug build on two shared cores (a successful check
 /// renders the whole site and takes about 70 ms).
-const DEFAULT_MUTANTS: usize = 1200;
+const DEFAULT_MUTANTS: usize = 3000;
 
 const CANARY_TALENT: &str = "content/talents/t-2026-099.md";
 
