@@ -7,7 +7,9 @@
 //! build settings (base URL, drafts, audience, the date consent is judged
 //! against) and the tsunagi binary itself (which embeds the default theme).
 //! The fingerprint hashes the list of input files with each one's size,
-//! modification and status-change times and inode, plus those settings.
+//! modification and status-change times and inode, plus those settings;
+//! folders count by name, and files the site ignores ([`crate::ignore`]) not
+//! at all.
 //! The status-change time (`ctime`) cannot be set back by tools that
 //! restore modification times (`cp -p`, `rsync -t`, archive extraction), so
 //! any write to a file changes the fingerprint.
@@ -98,11 +100,23 @@ pub fn fingerprint_since(
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.path() != output);
+            .filter_entry(|e| {
+                e.path() != output
+                    && (e.depth() == 0
+                        || !crate::ignore::is_ignored_name(&e.file_name().to_string_lossy()))
+            });
         for entry in walk {
             let entry = entry.ok()?;
             let rel = entry.path().strip_prefix(&root).ok()?.to_string_lossy();
             let meta = entry.metadata().ok()?;
+            // a folder by its name alone: its own times change whenever an
+            // ignored file (an editor's swap file) comes or goes, and every
+            // file in it is hashed with its stamps anyway
+            if meta.is_dir() {
+                h.update(rel.as_bytes());
+                h.update(b"/\0");
+                continue;
+            }
             add(&rel, &meta, &mut h);
         }
     }

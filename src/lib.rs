@@ -11,7 +11,8 @@
 //!        → render / search / feeds / assets → output (in memory) → write or serve
 //! ```
 //!
-//! * [`error`], [`text`], [`yaml`] and [`slug`] are helpers every stage may use.
+//! * [`error`], [`text`], [`yaml`], [`slug`] and [`ignore`] (which files are
+//!   not part of the site) are helpers every stage may use.
 //! * [`config`] reads `site.yaml`.
 //! * [`content`] loads Markdown files, checks front matter against typed
 //!   schemas and passes everything through the consent gate: nothing after
@@ -40,6 +41,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod feeds;
+pub mod ignore;
 pub mod inputs;
 pub mod markdown;
 pub mod output;

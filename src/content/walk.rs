@@ -10,16 +10,7 @@ use super::parse::{FileEntry, Place};
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result, rel_path};
 
-/// Skips hidden files, editor backups and swap files.
-pub(super) fn is_ignored(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with(".bak")
-}
+use crate::ignore::is_ignored_name as is_ignored;
 
 pub(super) type Walked = (Vec<FileEntry>, BTreeMap<PathBuf, Vec<PathBuf>>);
 

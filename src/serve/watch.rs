@@ -26,23 +26,7 @@ pub enum ChangeKind {
 /// The folders (under the site root) whose changes matter.
 pub const WATCHED_DIRS: &[&str] = &["content", "templates", "themes", "static", "i18n"];
 
-/// Editor droppings and hidden files: never a reason to rebuild.
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".swo")
-        || name.ends_with(".tmp")
-        || name.ends_with(".bak")
-        || name.ends_with(".kate-swp")
-        || name.ends_with(".crdownload")
-        || name.ends_with(".part")
-        || name == "4913" // vim's probe file
-        || name.starts_with(".#")
-        || name == "node_modules"
-}
+pub use crate::ignore::is_ignored_name;
 
 /// The kind of change a path is, or `None` when it does not matter: outside
 /// the watched folders, inside the output folder, hidden or temporary.

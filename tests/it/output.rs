@@ -202,3 +202,52 @@ fn refuses_a_non_empty_folder_it_did_not_create_unless_forced() {
     // from then on the folder is tsunagi's: no --force needed
     site.build(TODAY, &[]);
 }
+
+/// One rule decides which files are part of the site, for the build, its
+/// up-to-date check and the dev server's watcher alike: a file is published
+/// and watched, or neither.
+#[test]
+fn one_ignore_rule_for_publishing_watching_and_the_up_to_date_check() {
+    use tsunagi::serve::watch::classify;
+    let site = base();
+    site.write("static/files/guide.pdf", "%PDF-1.4 案内")
+        .write(
+            "static/.well-known/security.txt",
+            "Contact: https://example.org/contact/\n",
+        )
+        .write("static/style.css.bak", "old styles")
+        .write("static/#notes.txt#", "emacs autosave")
+        .write("static/draft.txt~", "backup")
+        .write("static/upload.jpg.part", "half a download")
+        .write("static/.private/候補者一覧.csv", "氏名,国籍\n");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let out = site.build(TODAY, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let tree = read_tree(&site.public());
+    let root = site.path().canonicalize().expect("root");
+    let output = root.join("public");
+    for (rel, published) in [
+        ("files/guide.pdf", true),
+        (".well-known/security.txt", true),
+        ("style.css.bak", false),
+        ("#notes.txt#", false),
+        ("draft.txt~", false),
+        ("upload.jpg.part", false),
+        (".private/候補者一覧.csv", false),
+    ] {
+        assert_eq!(tree.contains_key(rel), published, "{rel} published?");
+        let watched = classify(&root, &output, &root.join("static").join(rel)).is_some();
+        assert_eq!(watched, published, "{rel}: watched exactly when published");
+    }
+    // an editor's swap file beside the content does not defeat the
+    // up-to-date check; a published file does
+    site.write("static/.style.css.swp", "vim swap");
+    site.write("content/.about.md.swp", "vim swap");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let again = text(&site.build(TODAY, &[]));
+    assert!(again.contains("up to date"), "{again}");
+    site.write("static/files/guide.pdf", "%PDF-1.4 改訂版");
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let changed = text(&site.build(TODAY, &[]));
+    assert!(changed.contains("built "), "{changed}");
+}
