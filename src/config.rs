@@ -40,7 +40,9 @@ pub struct Config {
     /// Entries per list page.
     #[serde(default = "default_paginate")]
     pub paginate: usize,
-    /// Where "I'm interested" links of profiles point; `?talent=<id>` is appended.
+    /// Where the enquiry action of profiles points: a template with `{ids}`
+    /// and `{urls}`, a `mailto:` address (given a subject and body), or a URL
+    /// that gets `?talent=<id>` (see `render::enquiry`).
     #[serde(default)]
     pub contact_url: Option<String>,
     /// The site's UTC offset (`+09:00`), used for "today" and dates without an offset.

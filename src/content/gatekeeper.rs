@@ -452,6 +452,11 @@ impl Gate<'_> {
                 languages: raw.languages,
                 experience_years: raw.experience_years,
                 education: raw.education,
+                available_now: raw
+                    .availability
+                    .as_ref()
+                    .and_then(|a| a.from)
+                    .is_some_and(|from| available_by(from, self.opts.today)),
                 availability: raw.availability,
                 // 東京 is 東京都: one region for the directory's filter
                 regions: super::prefectures::canonical_all(raw.regions),
@@ -816,4 +821,11 @@ pub(super) fn image_ext(p: &Path) -> String {
         Some(other) => other.to_string(),
         None => "img".to_string(),
     }
+}
+
+/// Whether a person available from `from` can start by `today`: `from` is
+/// `today`'s month or earlier.
+fn available_by(from: crate::content::date::YearMonth, today: chrono::NaiveDate) -> bool {
+    use chrono::Datelike;
+    (from.year, from.month) <= (today.year(), today.month())
 }

@@ -117,6 +117,9 @@ pub struct Talent {
     pub experience_years: Option<u32>,
     pub education: Vec<Education>,
     pub availability: Option<Availability>,
+    /// `availability.from` is this build's month or earlier (judged against
+    /// the build's `today`, like consent): the person can start now.
+    pub available_now: bool,
     pub regions: Vec<String>,
     pub tags: Vec<String>,
     pub verified: Option<Date>,

@@ -314,7 +314,7 @@ pub(crate) fn render_job(
             ctx.insert("page", &vb.page_view(p));
             let template = match &p.data {
                 PageData::Talent(t) => {
-                    ctx.insert("talent", &vb.talent_view(t, &p.related, &l.cards));
+                    ctx.insert("talent", &vb.talent_view(p, t, &p.related, &l.cards));
                     "talent.html"
                 }
                 PageData::Story(st) => {

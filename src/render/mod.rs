@@ -10,6 +10,7 @@
 //! `i18n`, `views` and `meta` make what templates see.
 
 mod cache;
+pub mod enquiry;
 pub mod i18n;
 mod job;
 pub mod meta;

@@ -170,7 +170,11 @@ pub struct Card<'a> {
     pub languages: Vec<String>,
     /// Where the talent can work, as this language shows it (`Tokyo`).
     pub regions: Vec<String>,
+    /// The month the person can start (`2026年4月`), or `t.available_now`
+    /// (`即日可`) once that month has come.
     pub available_from: Option<String>,
+    /// The start month is this build's month or earlier.
+    pub available_now: bool,
     pub remote_ok: bool,
     pub photo_url: Option<String>,
     // reports
@@ -212,7 +216,10 @@ pub struct TalentView<'a> {
     pub languages: Vec<LanguageView>,
     pub experience_years: Option<u32>,
     pub education: &'a [crate::content::schema::Education],
+    /// As on cards: the start month, or `t.available_now` once it has come.
     pub available_from: Option<String>,
+    /// The start month is this build's month or earlier.
+    pub available_now: bool,
     pub employment_types: Vec<Link>,
     pub remote_ok: bool,
     /// Where the talent can work, as this language shows it (`Tokyo`).
@@ -222,7 +229,13 @@ pub struct TalentView<'a> {
     pub photo_url: Option<String>,
     pub verified: Option<String>,
     pub verified_display: Option<String>,
+    /// The enquiry link: site.yaml's `contact_url` filled in for this
+    /// profile (see [`super::enquiry`]).
     pub contact_url: Option<String>,
+    /// The profile in one line for the first screen (`日本語 N2`, `東京都、
+    /// 神奈川県`, `リモート可`, `経験6年`, `即日可` …), made from the
+    /// fields above only.
+    pub facts: Vec<String>,
     pub stories: Vec<Value>,
     /// Site-declared optional fields (site.yaml `privacy.optional_fields`)
     /// the person consented to show.
@@ -398,13 +411,35 @@ impl<'a> ViewBuilder<'a> {
         let level = if l.native {
             i18n::string(self.strings, "native")
         } else if let Some(j) = l.jlpt {
-            format!("{j:?}")
+            self.scale("level_jlpt", "JLPT {level}", &format!("{j:?}"))
         } else if let Some(c) = l.cefr {
-            format!("CEFR {c:?}")
+            self.scale("level_cefr", "CEFR {level}", &format!("{c:?}"))
         } else {
             String::new()
         };
         (i18n::lookup(self.strings, "language_names", &l.code), level)
+    }
+
+    /// A level with its scale, as this language writes it (`level_jlpt`:
+    /// `JLPT {level}` in English, `{level}` in Japanese, where N2 needs no
+    /// introduction).
+    fn scale(&self, key: &str, default: &str, level: &str) -> String {
+        self.strings
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or(default)
+            .replace("{level}", level)
+    }
+
+    /// When a person can start, as shown: `即日可` / `Available now` once
+    /// the month has come, else the month.
+    fn available_from(&self, t: &Talent) -> Option<String> {
+        let from = t.availability.as_ref().and_then(|a| a.from)?;
+        Some(if t.available_now {
+            i18n::string(self.strings, "available_now")
+        } else {
+            i18n::format_year_month(from, self.lang)
+        })
     }
 
     fn language_view(&self, l: &crate::content::schema::LanguageSkill) -> LanguageView {
@@ -449,6 +484,7 @@ impl<'a> ViewBuilder<'a> {
             languages: Vec::new(),
             regions: Vec::new(),
             available_from: None,
+            available_now: false,
             remote_ok: false,
             photo_url: None,
             series: None,
@@ -473,11 +509,8 @@ impl<'a> ViewBuilder<'a> {
                     })
                     .collect();
                 card.regions = self.regions(t);
-                card.available_from = t
-                    .availability
-                    .as_ref()
-                    .and_then(|a| a.from)
-                    .map(|ym| i18n::format_year_month(ym, self.lang));
+                card.available_from = self.available_from(t);
+                card.available_now = t.available_now;
                 card.remote_ok = t.availability.as_ref().is_some_and(|a| a.remote_ok);
                 card.photo_url = self.photo_url(t);
             }
@@ -554,15 +587,17 @@ impl<'a> ViewBuilder<'a> {
     /// A talent's own view.
     pub fn talent_view(
         &self,
+        p: &Page,
         t: &'a Talent,
         related: &[PageId],
         cards: &[Value],
     ) -> TalentView<'a> {
         let dl = self.default_lang();
+        let permalink = self.urls.permalink(&p.path);
         let verified = t
             .verified
             .map(|d| d.date_in(self.site.config.offset_seconds()));
-        TalentView {
+        let mut view = TalentView {
             id: &t.id,
             display_name: t.display_name_in(self.lang, dl),
             headline: t.headline_in(self.lang, dl),
@@ -591,11 +626,8 @@ impl<'a> ViewBuilder<'a> {
             languages: t.languages.iter().map(|l| self.language_view(l)).collect(),
             experience_years: t.experience_years,
             education: &t.education,
-            available_from: t
-                .availability
-                .as_ref()
-                .and_then(|a| a.from)
-                .map(|ym| i18n::format_year_month(ym, self.lang)),
+            available_from: self.available_from(t),
+            available_now: t.available_now,
             employment_types: t
                 .employment_types()
                 .iter()
@@ -620,9 +652,21 @@ impl<'a> ViewBuilder<'a> {
                 )
             }),
             contact_url: self.site.config.contact_url.as_ref().map(|c| {
-                let sep = if c.contains('?') { '&' } else { '?' };
-                format!("{c}{sep}talent={}", t.id)
+                let subject = i18n::string(self.strings, "enquiry_subject");
+                let body = i18n::string(self.strings, "enquiry_body");
+                super::enquiry::enquiry_url(
+                    c,
+                    &[super::enquiry::Profile {
+                        id: &t.id,
+                        permalink: &permalink,
+                    }],
+                    super::enquiry::MailText {
+                        subject: &subject,
+                        body: &body,
+                    },
+                )
             }),
+            facts: Vec::new(),
             stories: related.iter().map(|&i| cards[i].clone()).collect(),
             custom_fields: self
                 .site
@@ -644,7 +688,9 @@ impl<'a> ViewBuilder<'a> {
                     })
                 })
                 .collect(),
-        }
+        };
+        view.facts = facts_line(&view, self.strings);
+        view
     }
 
     /// A report's own view.
@@ -726,4 +772,46 @@ impl<'a> ViewBuilder<'a> {
                 .collect(),
         }
     }
+}
+
+/// The facts line of a profile's first screen, item by item (a template
+/// joins them with ` · `): the Japanese level, where, how, remote, how long
+/// and from when. Made from the view alone: whatever the view holds has
+/// passed the consent gate, and nothing else can reach this line.
+pub fn facts_line(v: &TalentView<'_>, strings: &Strings) -> Vec<String> {
+    let sep = i18n::string(strings, "list_separator");
+    let mut out = Vec::new();
+    if let Some(ja) = v.languages.iter().find(|l| l.code == "ja") {
+        out.push(if ja.level.is_empty() {
+            ja.name.clone()
+        } else {
+            format!("{} {}", ja.name, ja.level)
+        });
+    }
+    if !v.regions.is_empty() {
+        out.push(v.regions.join(&sep));
+    }
+    if !v.employment_types.is_empty() {
+        let names: Vec<&str> = v.employment_types.iter().map(|e| e.name.as_str()).collect();
+        out.push(names.join(&sep));
+    }
+    if v.remote_ok {
+        out.push(i18n::string(strings, "facts_remote_ok"));
+    }
+    if let Some(n) = v.experience_years.filter(|&n| n > 0) {
+        let key = if n == 1 && strings.contains_key("facts_experience_one") {
+            "facts_experience_one"
+        } else {
+            "facts_experience"
+        };
+        out.push(i18n::string(strings, key).replace("{n}", &n.to_string()));
+    }
+    if let Some(from) = &v.available_from {
+        out.push(if v.available_now {
+            from.clone()
+        } else {
+            i18n::string(strings, "facts_available_from").replace("{date}", from)
+        });
+    }
+    out
 }

@@ -15,6 +15,9 @@
 //! * `browser`: the headless-Chromium harness (playwright-core scripts in tests/tools).
 //! * `search`: the search index, and search and facets driven in Chromium.
 //! * `search_recall`: recall and precision on a generated corpus with known answers.
+//! * `profile`: the profile a recruiter reads: the enquiry action on the first
+//!   screen, the facts line, availability by the build's date, English pages in
+//!   English punctuation, the contact page naming the profiles (issue #23).
 //! * `theme`: the default theme in Chromium: screenshots, small screens, print, Lighthouse.
 //! * `templates_doc`: the template reference lists every variable the theme uses.
 //! * `serve`: the dev server: incremental = full builds, HTTP rules, live reload in Chromium.
@@ -32,6 +35,7 @@ mod hostile;
 mod mutants;
 mod output;
 mod privacy;
+mod profile;
 mod search;
 mod search_recall;
 mod serve;

@@ -95,7 +95,7 @@ fn a_profile_prints_on_one_or_two_a4_pages_without_navigation() {
             .and_then(|n| n.trim().parse().ok())
             .unwrap_or_else(|| panic!("no page count: {log}"));
         assert!((1..=2).contains(&pages), "{profile}: {pages} A4 pages");
-        for hidden in [".site-header", ".site-footer", ".contact"] {
+        for hidden in [".site-header", ".site-footer", ".enquire"] {
             assert!(
                 log.contains(&format!("HIDDEN {hidden}")),
                 "{profile}: {hidden} shows in print\n{log}"

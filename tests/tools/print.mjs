@@ -11,7 +11,7 @@ const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM
 const page = await browser.newPage();
 await page.goto(`http://127.0.0.1:${server.address().port}${mount}${rel}`);
 await page.emulateMedia({ media: 'print' });
-for (const sel of ['.site-header', '.site-footer', '.contact', '.skip-link']) {
+for (const sel of ['.site-header', '.site-footer', '.enquire', '.skip-link']) {
   const shown = await page.evaluate(s => { const e = document.querySelector(s); return e && getComputedStyle(e).display !== 'none'; }, sel);
   if (shown === false) console.log(`HIDDEN ${sel}`);
 }
