@@ -126,9 +126,20 @@ fn load_config(opts: &BuildOptions) -> Result<Config> {
     Ok(config)
 }
 
+/// `opts` with the build's date fixed: the clock is read once per build,
+/// so a build that runs across midnight fingerprints its inputs, judges
+/// consent and dates its pages by one day.
+fn with_today(opts: &BuildOptions, config: &Config) -> BuildOptions {
+    BuildOptions {
+        today: Some(opts.today_for(config)),
+        ..opts.clone()
+    }
+}
+
 /// Loads, renders and checks the whole site, in memory.
 pub fn generate(opts: &BuildOptions) -> Result<Built> {
-    generate_from(opts, load_config(opts)?, Instant::now())
+    let config = load_config(opts)?;
+    generate_from(&with_today(opts, &config), config, Instant::now())
 }
 
 /// [`generate`] with the configuration already loaded.
@@ -632,6 +643,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     // spending time on the build; the lock is held until the end
     let mut folder = output::OutputFolder::open(&opts.root, &dir, opts.force)?;
     let config = load_config(opts)?;
+    let opts = &with_today(opts, &config);
     let settings = settings(opts, &config, &dir);
     if !folder.has_last_build() {
         // nothing to compare with (a new output folder, or one a build

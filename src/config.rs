@@ -97,6 +97,10 @@ fn default_timezone() -> String {
     "+09:00".to_string()
 }
 
+/// The UTC offset of a site that names none (`timezone: +09:00`, Japan), in
+/// seconds; also the offset `tsunagi init` dates a new site's files by.
+pub const DEFAULT_OFFSET_SECONDS: i32 = 9 * 3600;
+
 impl Config {
     /// Reads and validates `site.yaml` under `root`.
     pub fn load(root: &Path) -> Result<Config> {
@@ -222,7 +226,7 @@ impl Config {
 
     /// The site's UTC offset in seconds.
     pub fn offset_seconds(&self) -> i32 {
-        parse_offset(&self.timezone).unwrap_or(9 * 3600)
+        parse_offset(&self.timezone).unwrap_or(DEFAULT_OFFSET_SECONDS)
     }
 
     /// Replaces the base URL (from `--base-url`), validating it.

@@ -114,7 +114,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             tsunagi::serve::serve(opts, &mut report)?;
         }
         Command::Init { dir } => {
-            let today = tsunagi::today_in(9 * 3600);
+            let today = tsunagi::today_in(tsunagi::config::DEFAULT_OFFSET_SECONDS);
             let files = tsunagi::scaffold::init(&dir, today)?;
             if !quiet {
                 eprintln!(
