@@ -36,6 +36,36 @@
 //! decides what to show. [`process`] holds what programs built on it set
 //! for the whole process (the allocator), which the library never does.
 
+//!
+//! # The module graph
+//!
+//! A module may use only the modules on the lines above its own (not its
+//! neighbours on the same line); `tests/it/architecture.rs` reads this
+//! block and every `crate::` path in `src/` and fails on any other import,
+//! so there is no cycle between modules. `main.rs` and `cli.rs` belong to
+//! the binary.
+//!
+//! ```text
+//! error, ignore, names, slug, process
+//! text
+//! yaml
+//! config
+//! inputs
+//! content
+//! markdown
+//! site
+//! render
+//! search, feeds, assets
+//! output
+//! build
+//! scaffold, serve
+//! ```
+//!
+//! Not reached yet (issue #24): search, feeds and assets still use render's
+//! `File`, view builder and interface strings, so they sit below it rather
+//! than beside it; the dev server reaches into the pipeline (render, site,
+//! content) instead of through `build` alone.
+
 pub mod assets;
 pub mod config;
 pub mod content;
@@ -44,6 +74,7 @@ pub mod feeds;
 pub mod ignore;
 pub mod inputs;
 pub mod markdown;
+pub mod names;
 pub mod output;
 pub mod process;
 pub mod render;

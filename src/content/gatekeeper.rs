@@ -782,7 +782,7 @@ impl Gate<'_> {
         let Some(slug) = self.slug_for(&p, Kind::Page, raw.slug.as_deref(), slugs) else {
             return;
         };
-        if crate::site::RESERVED_ROOTS.contains(&slug.as_str()) {
+        if crate::names::RESERVED_ROOTS.contains(&slug.as_str()) {
             self.error(&p, "slug", format!("the page URL `/{slug}/` is reserved for the site's own lists; rename the file or set `slug:`"));
             return;
         }

@@ -8,6 +8,7 @@ use super::views::{self, Alternate, TermLink, ViewBuilder};
 use super::{NOINDEX, Renderer, SharedFile, i18n, meta, template_error};
 use crate::content::Kind;
 use crate::error::Diagnostic;
+use crate::names::SEARCH_INDEX_DIR;
 use crate::site::{Page, PageData, Site, TaxonomyKind, urls};
 
 #[derive(Serialize)]
@@ -130,7 +131,7 @@ pub(crate) fn render_job(
             ctx.insert(
                 "search",
                 &SearchView {
-                    index_url: vb.urls.url(&format!("{prefix}/search-index/")),
+                    index_url: vb.urls.url(&format!("{prefix}/{SEARCH_INDEX_DIR}/")),
                 },
             );
             let c = Common {

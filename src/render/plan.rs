@@ -304,7 +304,7 @@ pub(crate) fn site_view(
         default_lang: site.config.default_language().to_string(),
         home_url: urls.url(&format!("{p}/")),
         search_url: urls.url(&format!("{p}/search/")),
-        search_index_url: urls.url(&format!("{p}/search-index/")),
+        search_index_url: urls.url(&format!("{p}/{}/", crate::names::SEARCH_INDEX_DIR)),
         feed_url: urls.url(&format!("{p}/atom.xml")),
         contact_url: site.config.contact_url.clone(),
         nav,

@@ -47,6 +47,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::Kind;
+use crate::names::SEARCH_INDEX_DIR;
 use crate::render::File;
 use crate::render::i18n::{self, Strings};
 use crate::render::views::{Urls, ViewBuilder};
@@ -63,8 +64,8 @@ const SUMMARY_CHARS: usize = 100;
 /// The folder of a language's index, relative to the output root.
 pub fn index_dir(prefix: &str) -> String {
     match prefix.trim_matches('/') {
-        "" => "search-index/".to_string(),
-        p => format!("{p}/search-index/"),
+        "" => format!("{SEARCH_INDEX_DIR}/"),
+        p => format!("{p}/{SEARCH_INDEX_DIR}/"),
     }
 }
 

@@ -7,25 +7,7 @@
 
 use crate::content::Kind;
 
-/// First path segments the site's own lists use; a plain page may not take one.
-pub const RESERVED_ROOTS: &[&str] = &[
-    "talents",
-    "stories",
-    "reports",
-    "tags",
-    "skills",
-    "languages",
-    "job-categories",
-    "series",
-    "speakers",
-    "organizations",
-    "search",
-    "search-index",
-    "page",
-    "__tsunagi",
-    "assets",
-    "atom-xml",
-];
+pub use crate::names::RESERVED_ROOTS;
 
 /// `""` for the default language, `/en` for others.
 pub fn lang_prefix(lang: &str, default_lang: &str) -> String {

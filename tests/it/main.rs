@@ -1,5 +1,6 @@
 //! tsunagi's integration tests: one binary, one small harness.
 //!
+//! * `architecture`: the module graph lib.rs states is the one the code has.
 //! * `fixtures`: fixture sites built and compared with expected output trees.
 //! * `broken`: broken sites, each with its expected error and exit code.
 //! * `mutants`: seeded mutants of the example site's files through `check`:
@@ -25,6 +26,7 @@
 
 mod harness;
 
+mod architecture;
 mod broken;
 mod browser;
 mod cli;

@@ -1,0 +1,227 @@
+//! The module graph `src/lib.rs` states is the one the code has: every
+//! `crate::` path in a module names a module on a line above it in the
+//! graph block. A new import against the flow, or a cycle, fails here with
+//! the file and line.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::harness::repo;
+
+/// The layers of lib.rs's graph block: module → its line.
+fn layers() -> BTreeMap<String, usize> {
+    let lib = std::fs::read_to_string(repo().join("src/lib.rs")).expect("lib.rs");
+    let start = lib
+        .find("//! # The module graph")
+        .expect("lib.rs states the module graph");
+    let mut lines = lib[start..]
+        .lines()
+        .map(|l| l.trim_start_matches("//!").trim());
+    lines
+        .by_ref()
+        .find(|l| *l == "```text")
+        .expect("a text block");
+    let mut out = BTreeMap::new();
+    for (i, line) in lines.take_while(|l| *l != "```").enumerate() {
+        for m in line.split(',').map(str::trim).filter(|m| !m.is_empty()) {
+            assert!(out.insert(m.to_string(), i).is_none(), "{m} listed twice");
+        }
+    }
+    out
+}
+
+/// Items lib.rs re-exports at the crate root (`crate::Result`), each with
+/// the module it comes from.
+fn root_items() -> BTreeMap<String, String> {
+    let lib = std::fs::read_to_string(repo().join("src/lib.rs")).expect("lib.rs");
+    let mut out = BTreeMap::new();
+    for stmt in lib.split(';') {
+        let Some(rest) = stmt.trim().strip_prefix("pub use ") else {
+            continue;
+        };
+        let Some((module, items)) = rest.split_once("::") else {
+            continue;
+        };
+        for item in items
+            .trim_matches(|c: char| c == '{' || c == '}' || c.is_whitespace())
+            .split(',')
+        {
+            let item = item.trim();
+            if !item.is_empty() {
+                out.insert(item.to_string(), module.trim().to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The top-level modules named by `crate::` paths in `code`, with their
+/// line numbers: `crate::x::…` and each item of `crate::{x, y::z}`.
+fn imports(code: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut in_group: Option<(usize, i32)> = None;
+    for (n, raw) in code.lines().enumerate() {
+        let line = raw.trim_start();
+        if line.starts_with("//") {
+            continue;
+        }
+        let line = line.split("//").next().unwrap_or("");
+        let mut rest = line;
+        // a `use crate::{ … }` spread over several lines
+        if let Some((_, depth)) = in_group.as_mut() {
+            let (names, left, closed) = group_names(rest, depth);
+            out.extend(names.into_iter().map(|m| (n + 1, m)));
+            rest = left;
+            if closed {
+                in_group = None;
+            } else {
+                continue;
+            }
+        }
+        while let Some(at) = rest.find("crate::") {
+            let before = rest[..at].chars().last();
+            rest = &rest[at + "crate::".len()..];
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
+                continue; // `$crate::` or `other_crate::`
+            }
+            if let Some(group) = rest.strip_prefix('{') {
+                let mut depth = 1;
+                let (names, left, closed) = group_names(group, &mut depth);
+                out.extend(names.into_iter().map(|m| (n + 1, m)));
+                if !closed {
+                    in_group = Some((n, depth));
+                    break;
+                }
+                rest = left;
+            } else {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                out.push((n + 1, name));
+            }
+        }
+    }
+    out
+}
+
+/// The first segment of each path at depth 1 of a `{ … }` group; returns
+/// the names, the text after the group and whether it closed.
+fn group_names<'a>(text: &'a str, depth: &mut i32) -> (Vec<String>, &'a str, bool) {
+    let mut names = Vec::new();
+    let mut word = String::new();
+    let mut first_segment = *depth == 1;
+    for (i, c) in text.char_indices() {
+        match c {
+            '{' => *depth += 1,
+            '}' => {
+                *depth -= 1;
+                if *depth == 0 {
+                    if !word.is_empty() && first_segment {
+                        names.push(std::mem::take(&mut word));
+                    }
+                    return (names, &text[i + 1..], true);
+                }
+            }
+            ',' if *depth == 1 => {
+                if !word.is_empty() && first_segment {
+                    names.push(std::mem::take(&mut word));
+                }
+                word.clear();
+                first_segment = true;
+                continue;
+            }
+            ':' if *depth == 1 => {
+                if !word.is_empty() && first_segment {
+                    names.push(std::mem::take(&mut word));
+                }
+                first_segment = false;
+            }
+            c if (c.is_alphanumeric() || c == '_') && *depth == 1 && first_segment => {
+                word.push(c);
+                continue;
+            }
+            _ => {}
+        }
+        if !(c.is_alphanumeric() || c == '_') {
+            // `self as x`, spaces: the segment's word is complete
+            if !word.is_empty() && first_segment && c != ' ' {
+                names.push(std::mem::take(&mut word));
+                first_segment = false;
+            }
+        }
+    }
+    if !word.is_empty() && first_segment {
+        names.push(word);
+    }
+    (names, "", false)
+}
+
+/// The top-level module a file under `src/` belongs to.
+fn module_of(rel: &Path) -> String {
+    let first = rel.components().next().expect("a path");
+    first
+        .as_os_str()
+        .to_string_lossy()
+        .trim_end_matches(".rs")
+        .to_string()
+}
+
+#[test]
+fn the_import_parser_reads_paths_and_groups() {
+    let code = "use crate::config::Config;\n// use crate::serve;\nuse crate::{error::{Error, Result}, site,\n    text::width};\nlet x = crate::slug::slugify(a); // crate::render\nmacro_rules! m { () => { $crate::x } }\n";
+    let got: Vec<String> = imports(code).into_iter().map(|(_, m)| m).collect();
+    assert_eq!(got, ["config", "error", "site", "text", "slug"]);
+}
+
+#[test]
+fn every_import_follows_the_module_graph_lib_rs_states() {
+    let layers = layers();
+    let root = root_items();
+    let src = repo().join("src");
+    let mut wrong = Vec::new();
+    let mut unlisted = std::collections::BTreeSet::new();
+    for entry in walkdir::WalkDir::new(&src).sort_by_file_name() {
+        let entry = entry.expect("walk src");
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let rel = path.strip_prefix(&src).expect("under src");
+        let module = module_of(rel);
+        if ["lib", "main", "cli"].contains(&module.as_str()) {
+            continue;
+        }
+        let Some(&own) = layers.get(&module) else {
+            unlisted.insert(module);
+            continue;
+        };
+        let code = std::fs::read_to_string(path).expect("read source");
+        for (line, used) in imports(&code) {
+            let used = root.get(&used).cloned().unwrap_or(used);
+            if used == module || used.is_empty() {
+                continue;
+            }
+            match layers.get(&used) {
+                Some(&l) if l < own => {}
+                Some(_) => wrong.push(format!(
+                    "src/{}:{line}: {module} uses {used}, which is not above it in lib.rs's graph",
+                    rel.display()
+                )),
+                None => wrong.push(format!(
+                    "src/{}:{line}: {module} uses crate::{used}, which lib.rs's graph does not list",
+                    rel.display()
+                )),
+            }
+        }
+    }
+    assert!(
+        unlisted.is_empty(),
+        "modules missing from lib.rs's graph: {unlisted:?}"
+    );
+    assert!(
+        wrong.is_empty(),
+        "imports against the flow:\n{}",
+        wrong.join("\n")
+    );
+}
