@@ -8,8 +8,8 @@
 use std::fmt::Write as _;
 
 use crate::content::Kind;
-use crate::render::File;
-use crate::render::views::Urls;
+use crate::names::Urls;
+use crate::output::File;
 use crate::site::{PageData, Site, urls};
 
 /// How many entries a feed carries.

@@ -46,31 +46,35 @@
 //! the binary.
 //!
 //! ```text
-//! error, ignore, names, slug, process
-//! text
+//! error, ignore, slug, process
+//! names, text
 //! yaml
 //! config
 //! inputs
+//! output
 //! content
 //! markdown
 //! site
-//! render
-//! search, feeds, assets
-//! output
+//! i18n
+//! render, feeds, assets
+//! search
 //! build
 //! scaffold, serve
 //! ```
 //!
-//! Not reached yet (issue #24): search, feeds and assets still use render's
-//! `File`, view builder and interface strings, so they sit below it rather
-//! than beside it; the dev server reaches into the pipeline (render, site,
-//! content) instead of through `build` alone.
+//! [`output`] sits low because every stage produces its [`output::File`]s;
+//! only its writer touches the disk, and only `build` calls it.
+//! Not reached yet (issue #24): search still uses render's view builder for
+//! its result metadata, so it sits below render rather than beside it; the
+//! dev server reaches into the pipeline (render, site, content) instead of
+//! through `build` alone.
 
 pub mod assets;
 pub mod config;
 pub mod content;
 pub mod error;
 pub mod feeds;
+pub mod i18n;
 pub mod ignore;
 pub mod inputs;
 pub mod markdown;

@@ -4,7 +4,9 @@
 //! site's own roots, the model places its lists there, the search index
 //! writes into its folder and the dev server serves under `__tsunagi`: one
 //! spelling here means none of them can drift from the others, and the
-//! content loader needs no import from the model to know them.
+//! content loader needs no import from the model to know them. The base
+//! path and [`Urls`] turn site paths into links the same way for pages,
+//! feeds and the search index.
 
 /// The folder of a language's search index, under the language's root.
 pub const SEARCH_INDEX_DIR: &str = "search-index";
@@ -28,3 +30,52 @@ pub const RESERVED_ROOTS: &[&str] = &[
     "assets",
     "atom-xml",
 ];
+
+/// The path part of the base URL: `https://x.org/jobs/` → `/jobs/`.
+pub fn base_path(base_url: &str) -> String {
+    let rest = base_url
+        .strip_prefix("https://")
+        .or_else(|| base_url.strip_prefix("http://"));
+    match rest {
+        Some(r) => match r.find('/') {
+            Some(i) => r[i..].to_string(),
+            None => "/".to_string(),
+        },
+        None => base_url.to_string(),
+    }
+}
+
+/// Turns site paths into URLs.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    /// `https://example.org/jobs` (no trailing slash).
+    pub origin_and_base: String,
+    /// `/jobs` (no trailing slash; empty at the root).
+    pub base: String,
+}
+
+impl Urls {
+    /// From the configured base URL.
+    pub fn new(base_url: &str) -> Urls {
+        let base_path = base_path(base_url);
+        let origin_and_base = if base_url.starts_with("http") {
+            base_url.trim_end_matches('/').to_string()
+        } else {
+            base_path.trim_end_matches('/').to_string()
+        };
+        Urls {
+            origin_and_base,
+            base: base_path.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// Root-relative URL for links: `/jobs/tags/%E3%82%A8…/`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, crate::slug::encode_path(path))
+    }
+
+    /// Absolute URL for feeds, sitemaps, canonical links.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}", self.origin_and_base, crate::slug::encode_path(path))
+    }
+}

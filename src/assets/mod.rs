@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::content::{Asset, ImageRef};
 use crate::error::{Diagnostic, Error, Result, rel_path};
-use crate::render::File;
+use crate::output::File;
 
 pub mod images;
 pub mod scan;

@@ -35,6 +35,9 @@ pub use write::WriteStats;
 
 use crate::error::Diagnostic;
 
+/// A generated file: output path (relative, `/`-separated) and bytes.
+pub type File = (String, Vec<u8>);
+
 /// Every file of the site, by output path (`tags/エンジニア/index.html`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {

@@ -11,7 +11,7 @@
 
 mod cache;
 pub mod enquiry;
-pub mod i18n;
+pub use crate::i18n;
 mod job;
 pub mod meta;
 mod plan;
@@ -27,8 +27,7 @@ use crate::site::Site;
 use plan::Plan;
 use theme::Theme;
 
-/// A generated file: output path (relative, `/`-separated) and bytes.
-pub type File = (String, Vec<u8>);
+pub use crate::output::File;
 
 /// A rendered page: output path and bytes, shared (the output, the dev
 /// server's cache and its answers hold the same bytes). Pages are rendered

@@ -18,40 +18,7 @@ use crate::content::{Kind, Talent};
 use crate::markdown::Heading;
 use crate::site::{Page, PageData, PageId, Site, TaxonomyKind};
 
-/// Turns site paths into URLs.
-#[derive(Debug, Clone)]
-pub struct Urls {
-    /// `https://example.org/jobs` (no trailing slash).
-    pub origin_and_base: String,
-    /// `/jobs` (no trailing slash; empty at the root).
-    pub base: String,
-}
-
-impl Urls {
-    /// From the configured base URL.
-    pub fn new(base_url: &str) -> Urls {
-        let base_path = crate::site::base_path(base_url);
-        let origin_and_base = if base_url.starts_with("http") {
-            base_url.trim_end_matches('/').to_string()
-        } else {
-            base_path.trim_end_matches('/').to_string()
-        };
-        Urls {
-            origin_and_base,
-            base: base_path.trim_end_matches('/').to_string(),
-        }
-    }
-
-    /// Root-relative URL for links: `/jobs/tags/%E3%82%A8…/`.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, crate::slug::encode_path(path))
-    }
-
-    /// Absolute URL for feeds, sitemaps, canonical links.
-    pub fn permalink(&self, path: &str) -> String {
-        format!("{}{}", self.origin_and_base, crate::slug::encode_path(path))
-    }
-}
+pub use crate::names::Urls;
 
 /// A link with a label.
 #[derive(Debug, Clone, Serialize)]

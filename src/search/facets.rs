@@ -26,7 +26,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use crate::content::Kind;
-use crate::render::i18n::{self, Strings};
+use crate::i18n::{self, Strings};
 use crate::site::{Page, PageData, Site, Taxonomy, TaxonomyKind};
 
 use super::encode::{Buf, FxMap};

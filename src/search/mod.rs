@@ -47,10 +47,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::Kind;
+use crate::i18n::{self, Strings};
 use crate::names::SEARCH_INDEX_DIR;
-use crate::render::File;
-use crate::render::i18n::{self, Strings};
-use crate::render::views::{Urls, ViewBuilder};
+use crate::names::Urls;
+use crate::output::File;
+use crate::render::views::ViewBuilder;
 use crate::site::{Language, Page, PageData, PageId, Site, TaxonomyKind};
 
 use index::{DocText, weight};

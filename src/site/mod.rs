@@ -523,19 +523,7 @@ fn empty_source() -> Source {
     }
 }
 
-/// The path part of the base URL: `https://x.org/jobs/` → `/jobs/`.
-pub fn base_path(base_url: &str) -> String {
-    let rest = base_url
-        .strip_prefix("https://")
-        .or_else(|| base_url.strip_prefix("http://"));
-    match rest {
-        Some(r) => match r.find('/') {
-            Some(i) => r[i..].to_string(),
-            None => "/".to_string(),
-        },
-        None => base_url.to_string(),
-    }
-}
+pub use crate::names::base_path;
 
 /// Sort key: newest first by date; undated last; then by path for stability.
 fn newest_first(pages: &[Page], ids: &mut [PageId]) {
