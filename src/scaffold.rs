@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::content::schema::is_talent_id;
+use crate::content::is_talent_id;
 use crate::error::{Error, Result};
 
 /// What `tsunagi new` makes.

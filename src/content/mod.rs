@@ -9,6 +9,30 @@
 //! Errors are collected across all files, so a writer sees every problem at
 //! once.
 //!
+//! The consent boundary is a compiler fact: the raw front matter types and
+//! the consent record live in a private module, so no code outside
+//! `content` — the model, templates' views, the search index, the dev
+//! server — can name them, let alone read a withheld profile:
+//!
+//! ```compile_fail,E0603
+//! use tsunagi::content::schema::Consent;
+//! ```
+//!
+//! ```compile_fail,E0432
+//! use tsunagi::content::Consent;
+//! ```
+//!
+//! ```compile_fail,E0603
+//! use tsunagi::content::schema::RawTalent;
+//! ```
+//!
+//! while the value types a published page shares with its front matter
+//! are public:
+//!
+//! ```
+//! use tsunagi::content::{Jlpt, LanguageSkill, Talent};
+//! ```
+//!
 //! * `walk` decides from paths alone what each file is;
 //! * `parse` reads one file (front matter, forbidden keys, personal data);
 //! * `loader` runs both in parallel, with the dev server's cache;
@@ -20,7 +44,7 @@ pub mod iso639;
 pub mod model;
 pub mod prefectures;
 pub mod privacy;
-pub mod schema;
+mod schema;
 pub mod source;
 
 mod gatekeeper;
@@ -31,3 +55,9 @@ mod walk;
 pub use gate::{BuildAudience, PrivacyReport, TalentDecision, WithheldReason};
 pub use loader::{BodyEdit, LoadCache, LoadOptions, load, load_cached};
 pub use model::*;
+/// The value types a published page shares with its front matter. The raw
+/// front matter types and the consent record stay private to `content`.
+pub use schema::{
+    Audience, Availability, Cefr, Education, EmploymentType, Jlpt, LanguageSkill, Localized,
+    SkillLevel, Speaker, Status, is_slug, is_talent_id,
+};

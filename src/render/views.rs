@@ -13,7 +13,7 @@ use serde::Serialize;
 use tera::Value;
 
 use super::i18n::{self, Strings};
-use crate::content::schema::{Cefr, Jlpt, SkillLevel};
+use crate::content::{Cefr, Jlpt, SkillLevel};
 use crate::content::{Kind, Talent};
 use crate::markdown::Heading;
 use crate::site::{Page, PageData, PageId, Site, TaxonomyKind};
@@ -182,7 +182,7 @@ pub struct TalentView<'a> {
     pub skills: Vec<SkillView>,
     pub languages: Vec<LanguageView>,
     pub experience_years: Option<u32>,
-    pub education: &'a [crate::content::schema::Education],
+    pub education: &'a [crate::content::Education],
     /// As on cards: the start month, or `t.available_now` once it has come.
     pub available_from: Option<String>,
     /// The start month is this build's month or earlier.
@@ -374,7 +374,7 @@ impl<'a> ViewBuilder<'a> {
 
     /// A language's name and level as shown (`日本語`, `N2`), without the
     /// link a [`LanguageView`] carries (cards need only the words).
-    fn language_label(&self, l: &crate::content::schema::LanguageSkill) -> (String, String) {
+    fn language_label(&self, l: &crate::content::LanguageSkill) -> (String, String) {
         let level = if l.native {
             i18n::string(self.strings, "native")
         } else if let Some(j) = l.jlpt {
@@ -409,7 +409,7 @@ impl<'a> ViewBuilder<'a> {
         })
     }
 
-    fn language_view(&self, l: &crate::content::schema::LanguageSkill) -> LanguageView {
+    fn language_view(&self, l: &crate::content::LanguageSkill) -> LanguageView {
         let (name, level) = self.language_label(l);
         LanguageView {
             code: l.code.clone(),

@@ -180,7 +180,7 @@ fn add_terms<'a>(
 }
 
 /// JLPT N1 … N5 and CEFR A1 … C2 as the browser ranks them.
-fn level_key(l: &crate::content::schema::LanguageSkill) -> (String, String) {
+fn level_key(l: &crate::content::LanguageSkill) -> (String, String) {
     if l.native {
         ("native".into(), String::new())
     } else if let Some(j) = l.jlpt {

@@ -328,7 +328,7 @@ fn add_tag<'a>(d: &mut DocText<'a>, vb: &ViewBuilder<'a>, tag: &'a str) {
 }
 
 /// A language as the profile shows it: `日本語 JLPT N2`.
-fn language_text(strings: &Strings, l: &crate::content::schema::LanguageSkill) -> String {
+fn language_text(strings: &Strings, l: &crate::content::LanguageSkill) -> String {
     let name = i18n::lookup(strings, "language_names", &l.code);
     let level = if l.native {
         i18n::string(strings, "native")
