@@ -1,6 +1,15 @@
 //! The pipeline, end to end: generate in memory, check, write.
+//!
+//! This file holds the stages in memory (load through the consent gate,
+//! model, render, search, feeds, assets) and what they return; around it:
+//!
+//! * `disk`: `tsunagi build` — the output folder's lock, the early stop
+//!   when no input changed, the write;
+//! * `files`: content files re-read only when their source changed (the
+//!   dev server's rebuilds);
+//! * `search_files`: the search index published after the pages;
+//! * `links`: Markdown links checked against the finished output.
 
-use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,7 +22,18 @@ use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::output::{self, Output, WriteStats};
 use crate::render::{self, Renderer, theme::Theme};
 use crate::site::Site;
-use crate::{assets, feeds, inputs, search};
+use crate::{assets, feeds, search};
+
+mod disk;
+mod files;
+mod links;
+mod search_files;
+
+pub use disk::build;
+use files::{FileCache, content_files_cached};
+use links::check_links;
+pub use search_files::finish_search;
+use search_files::{SearchFiles, is_search_file, search_dirs};
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -181,7 +201,7 @@ pub struct BuildCache {
     pub render: render::RenderCache,
     pub search: search::SearchCache,
     /// (source, output, re-encode) → (stamp of the source, bytes).
-    files: HashMap<(PathBuf, String, bool), (FileStamp, Vec<u8>)>,
+    files: FileCache,
 }
 
 impl BuildCache {
@@ -192,145 +212,6 @@ impl BuildCache {
         self.files
             .retain(|(source, _, _), _| !source.starts_with(path));
     }
-}
-
-type FileStamp = (u64, Option<std::time::SystemTime>);
-
-fn stamp(path: &Path) -> Option<FileStamp> {
-    std::fs::metadata(path)
-        .ok()
-        .map(|m| (m.len(), m.modified().ok()))
-}
-
-/// Replaces the search index files of `built` (made by
-/// [`generate_from_loaded`] with the previous output, whose index it
-/// carries as it was: the dev server publishes the pages of such a build
-/// at once, so an edit reaches the browser before the index, which only the
-/// search page and the talent directory read) with its own site's index: the output
-/// is then exactly that of [`generate_from_loaded`] without it. Returns the index files
-/// that changed (added, changed or removed), sorted.
-pub fn finish_search(
-    built: &mut Built,
-    renderer: &Renderer,
-    cache: &mut BuildCache,
-) -> Vec<String> {
-    let start = Instant::now();
-    let fresh = search::build_cached(
-        &built.site,
-        &renderer.theme().strings,
-        Some(&mut cache.search),
-    );
-    let dirs = search_dirs(&built.site);
-    let (mut old, rest): (BTreeMap<String, Arc<[u8]>>, _) = std::mem::take(&mut built.output.files)
-        .into_iter()
-        .partition(|(path, _)| is_search_file(&dirs, path));
-    built.output.files = rest;
-    let mut changed = Vec::new();
-    for (path, bytes) in fresh {
-        if old.remove(&path).is_none_or(|o| o[..] != bytes[..]) {
-            changed.push(path.clone());
-        }
-        built.output.insert(path, bytes);
-    }
-    changed.extend(old.into_keys());
-    changed.sort();
-    built
-        .stages
-        .push(("search index (after the pages)", start.elapsed()));
-    built.elapsed += start.elapsed();
-    changed
-}
-
-/// Where the search index of each language lives.
-fn search_dirs(site: &Site) -> Vec<String> {
-    site.languages
-        .iter()
-        .map(|l| search::index_dir(&l.prefix))
-        .collect()
-}
-
-fn is_search_file(dirs: &[String], path: &str) -> bool {
-    dirs.iter().any(|d| path.starts_with(d.as_str()))
-}
-
-/// Whether a build makes its search index or reuses a previous one's.
-enum SearchFiles<'a> {
-    Build,
-    Previous(&'a Output),
-    /// [`BuildOptions::search_index`] is off.
-    Skip,
-}
-
-impl<'a> SearchFiles<'a> {
-    /// The one rule: no index when it is turned off; otherwise carry
-    /// `previous`'s index files when there is a previous output, else build.
-    fn choose(opts: &BuildOptions, previous: Option<&'a Output>) -> Self {
-        match previous {
-            _ if !opts.search_index => SearchFiles::Skip,
-            Some(p) => SearchFiles::Previous(p),
-            None => SearchFiles::Build,
-        }
-    }
-}
-
-/// Content files (bundle files, re-encoded images) in the order
-/// [`assets::content_files`] gives them, re-reading only changed sources.
-fn content_files_cached(
-    root: &Path,
-    images: &[content::ImageRef],
-    assets: &[content::Asset],
-    cache: &mut HashMap<(PathBuf, String, bool), (FileStamp, Vec<u8>)>,
-) -> Result<Vec<render::File>> {
-    let keys: Vec<(PathBuf, String, bool)> = images
-        .iter()
-        .map(|i| (i.source.clone(), i.output.clone(), true))
-        .chain(
-            assets
-                .iter()
-                .map(|a| (a.source.clone(), a.output.clone(), a.reencode)),
-        )
-        .collect();
-    let stamps: Vec<Option<FileStamp>> = keys.iter().map(|(src, _, _)| stamp(src)).collect();
-    let missing: Vec<usize> = (0..keys.len())
-        .filter(|&i| {
-            stamps[i].is_none()
-                || cache
-                    .get(&keys[i])
-                    .is_none_or(|(old, _)| Some(*old) != stamps[i])
-        })
-        .collect();
-    let jobs: Vec<content::Asset> = missing
-        .iter()
-        .map(|&i| content::Asset {
-            source: keys[i].0.clone(),
-            output: keys[i].1.clone(),
-            reencode: keys[i].2,
-        })
-        .collect();
-    // in order, one file per job (an error in any fails the whole call)
-    let fresh = assets::content_files(root, &[], &jobs)?;
-    let mut fresh: HashMap<usize, Vec<u8>> = missing
-        .into_iter()
-        .zip(fresh)
-        .map(|(i, (_, bytes))| (i, bytes))
-        .collect();
-    let mut kept = HashMap::with_capacity(keys.len());
-    let mut out = Vec::with_capacity(keys.len());
-    for (i, (key, s)) in keys.into_iter().zip(stamps).enumerate() {
-        let bytes = match fresh.remove(&i) {
-            Some(b) => b,
-            None => match cache.get(&key) {
-                Some((_, b)) => b.clone(),
-                None => continue,
-            },
-        };
-        if let Some(s) = s {
-            kept.insert(key.clone(), (s, bytes.clone()));
-        }
-        out.push((key.1, bytes));
-    }
-    *cache = kept;
-    Ok(out)
 }
 
 /// The first stage of a build: the content, loaded and through the consent
@@ -574,169 +455,6 @@ impl Stages {
         self.done.push((name, now - self.last));
         self.last = now;
     }
-}
-
-/// Checks links found in Markdown against the finished output.
-fn check_links(site: &Site, output: &Output) -> Vec<Diagnostic> {
-    let by_path: std::collections::HashMap<&str, usize> = site
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.path.as_str(), i))
-        .collect();
-    let mut out = Vec::new();
-    for (page_id, l) in &site.link_checks {
-        let page = &site.pages[*page_id];
-        let Some((_, bytes)) = output.lookup(&l.path) else {
-            out.push(
-                Diagnostic::error(
-                    page.file.clone(),
-                    Some(l.line),
-                    format!(
-                        "broken link `{}`: nothing is published at {}",
-                        l.written, l.path
-                    ),
-                )
-                .at_column(Some(l.column)),
-            );
-            continue;
-        };
-        if let Some(anchor) = &l.anchor {
-            let ok = match by_path.get(l.path.as_str()) {
-                Some(&i) => site.pages[i].body.anchors.iter().any(|a| a == anchor),
-                None => {
-                    let needle = format!("id=\"{anchor}\"");
-                    std::str::from_utf8(bytes).is_ok_and(|s| s.contains(&needle))
-                }
-            };
-            if !ok {
-                out.push(
-                    Diagnostic::error(
-                        page.file.clone(),
-                        Some(l.line),
-                        format!(
-                            "broken link `{}`: {} has no heading or footnote with id `{anchor}`",
-                            l.written, l.path
-                        ),
-                    )
-                    .at_column(Some(l.column)),
-                );
-            }
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// Generates and writes the site.
-///
-/// When no input changed since the build that wrote the output folder
-/// (same files with the same stamps, same settings, same binary; see
-/// [`crate::inputs`]) and every file it wrote is still there, the folder is
-/// already what this build would write: nothing is generated or written,
-/// and the report repeats what that build found.
-pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
-    let start = Instant::now();
-    let dir = opts.output_dir();
-    // refuse a bad output folder, or one another build is writing, before
-    // spending time on the build; the lock is held until the end
-    let mut folder = output::OutputFolder::open(&opts.root, &dir, opts.force)?;
-    let config = load_config(opts)?;
-    let opts = &with_today(opts, &config);
-    let settings = settings(opts, &config, &dir);
-    if !folder.has_last_build() {
-        // nothing to compare with (a new output folder, or one a build
-        // did not finish), so the inputs are fingerprinted (for the next
-        // build) while the site is generated
-        let taken = inputs::now_ns();
-        let (inputs, built) = std::thread::scope(|s| {
-            let fp = s.spawn(|| inputs::fingerprint_since(&opts.root, &dir, &settings, taken));
-            let built = generate_from(opts, config, start);
-            (fp.join().ok().flatten(), built)
-        });
-        return finish_build(&mut folder, start, inputs, built?);
-    }
-    let inputs = inputs::fingerprint(&opts.root, &dir, &settings);
-    let checked = start.elapsed();
-    let up_to_date = inputs.as_ref().and_then(|now| {
-        folder.last_build(|last| inputs::still_current(&last.inputs, last.taken, now))
-    });
-    if let Some((last, files)) = up_to_date {
-        let mut warnings = last.warnings;
-        warnings.extend(folder.warnings.iter().cloned());
-        return Ok(BuildReport {
-            built: None,
-            summary: BuildSummary {
-                pages: last.pages,
-                files,
-                privacy: last.privacy,
-                warnings,
-            },
-            written: WriteStats {
-                unchanged: files,
-                ..WriteStats::default()
-            },
-            output_dir: dir,
-            elapsed: start.elapsed(),
-            stages: vec![("compare inputs with the last build", start.elapsed())],
-        });
-    }
-    let mut built = generate_from(opts, config, start)?;
-    built
-        .stages
-        .insert(0, ("compare inputs with the last build", checked));
-    finish_build(&mut folder, start, inputs, built)
-}
-
-/// Writes a generated site and reports it.
-fn finish_build(
-    folder: &mut output::OutputFolder,
-    start: Instant,
-    inputs: Option<inputs::Fingerprint>,
-    mut built: Built,
-) -> Result<BuildReport> {
-    let mut summary = BuildSummary {
-        pages: built.pages_rendered,
-        files: built.output.files.len(),
-        privacy: built.privacy.summary(),
-        warnings: built.warnings.clone(),
-    };
-    let last = inputs.map(|f| output::LastBuild {
-        inputs: f.hash,
-        taken: f.taken,
-        pages: summary.pages,
-        privacy: summary.privacy.clone(),
-        warnings: summary.warnings.clone(),
-    });
-    summary.warnings.extend(folder.warnings.iter().cloned());
-    let before = Instant::now();
-    let written = folder.write(&built.output, last)?;
-    built.stages.push(("write changed files", before.elapsed()));
-    Ok(BuildReport {
-        summary,
-        written,
-        output_dir: folder.dir().to_path_buf(),
-        elapsed: start.elapsed(),
-        stages: built.stages.clone(),
-        built: Some(built),
-    })
-}
-
-/// Everything besides the input files that a build's output depends on.
-fn settings(opts: &BuildOptions, config: &Config, dir: &Path) -> String {
-    let today = opts.today_for(config);
-    let mut s = format!(
-        "base_url={:?}\0drafts={}\0audience={:?}\0today={today}\0output={}",
-        config.base_url,
-        opts.drafts,
-        opts.audience,
-        dir.display()
-    );
-    if !opts.search_index {
-        s.push_str("\0search_index=false");
-    }
-    s
 }
 
 /// Generates the site and writes nothing.
