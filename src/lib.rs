@@ -42,7 +42,8 @@
 //! A module may use only the modules on the lines above its own (not its
 //! neighbours on the same line); `tests/it/architecture.rs` reads this
 //! block and every `crate::` path in `src/` and fails on any other import,
-//! so there is no cycle between modules. `main.rs` and `cli.rs` belong to
+//! so there is no cycle between modules; nor may two files of one module
+//! use each other. `main.rs` and `cli.rs` belong to
 //! the binary.
 //!
 //! ```text

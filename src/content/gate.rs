@@ -14,6 +14,17 @@ use chrono::NaiveDate;
 use super::date::Date;
 use super::schema::{Audience, Consent, Localized, RawTalent, Status};
 
+/// What a build publishes.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// The date consent and future-dated content are judged against.
+    pub today: NaiveDate,
+    /// Include drafts and future-dated stories, reports and pages.
+    pub drafts: bool,
+    /// Public or companies build.
+    pub audience: BuildAudience,
+}
+
 /// Which profiles a build publishes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum BuildAudience {

@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::date::Date;
-use super::gate::{self, TalentDecision};
-use super::loader::LoadOptions;
+use super::gate::{self, LoadOptions, TalentDecision};
 use super::model::*;
 use super::parse::{Doc, Parsed};
 use super::schema::*;

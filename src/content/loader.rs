@@ -4,10 +4,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use super::gate::BuildAudience;
+use super::gate::LoadOptions;
 use super::gatekeeper::Gate;
 use super::model::*;
 use super::parse::{FileEntry, Parsed, Place, guess_id, parse_file, pii_findings};
@@ -15,17 +14,6 @@ use super::privacy::GuardReport;
 use super::walk::walk;
 use crate::config::Config;
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
-
-/// What a build publishes.
-#[derive(Debug, Clone)]
-pub struct LoadOptions {
-    /// The date consent and future-dated content are judged against.
-    pub today: NaiveDate,
-    /// Include drafts and future-dated stories, reports and pages.
-    pub drafts: bool,
-    /// Public or companies build.
-    pub audience: BuildAudience,
-}
 
 /// What reading one Markdown file gave, before the gate: the parsed file
 /// and the personal-data findings in its text, or the file's errors.

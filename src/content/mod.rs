@@ -52,8 +52,8 @@ mod loader;
 mod parse;
 mod walk;
 
-pub use gate::{BuildAudience, PrivacyReport, TalentDecision, WithheldReason};
-pub use loader::{BodyEdit, LoadCache, LoadOptions, load, load_cached};
+pub use gate::{BuildAudience, LoadOptions, PrivacyReport, TalentDecision, WithheldReason};
+pub use loader::{BodyEdit, LoadCache, load, load_cached};
 pub use model::*;
 /// The value types a published page shares with its front matter. The raw
 /// front matter types and the consent record stay private to `content`.

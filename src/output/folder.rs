@@ -5,8 +5,33 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::state::{LEGACY_MARKER, STATE_DIR, record_exists};
 use crate::error::{Error, Result};
+
+/// The site's folder for build state (never published).
+pub const STATE_DIR: &str = ".tsunagi";
+
+/// Where tsunagi up to 0.1 kept its manifest: inside the output folder. A
+/// folder holding one was made by tsunagi; the file itself is removed by
+/// the next build like any other file that is not the site's.
+pub(super) const LEGACY_MARKER: &str = ".tsunagi-output.json";
+
+/// `<root>/.tsunagi/outputs/<hash of the output folder's absolute path>`,
+/// without extension (`.json` for the record, `.lock` for the lock).
+pub(super) fn record_stem(root_abs: &Path, out_abs: &Path) -> PathBuf {
+    let key = xxhash_rust::xxh3::xxh3_64(out_abs.as_os_str().as_encoded_bytes());
+    root_abs
+        .join(STATE_DIR)
+        .join("outputs")
+        .join(format!("{key:016x}"))
+}
+
+/// Whether tsunagi has a record of building `out_abs` for the site at
+/// `root_abs` (both from [`absolute`]).
+pub(super) fn record_exists(root_abs: &Path, out_abs: &Path) -> bool {
+    record_stem(root_abs, out_abs)
+        .with_extension("json")
+        .is_file()
+}
 
 /// `p` made absolute (against the current folder) with its longest
 /// existing ancestor canonicalised and the rest kept as written, so a

@@ -21,18 +21,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::folder::{self, Inventory, Kind};
-use super::write::{self, WriteStats};
-use super::{Output, is_plain_relative};
+use super::folder::{self, Inventory, Kind, STATE_DIR, record_stem};
+use super::is_plain_relative;
 use crate::error::{Diagnostic, Error, Result};
-
-/// The site's folder for build state (never published).
-pub const STATE_DIR: &str = ".tsunagi";
-
-/// Where tsunagi up to 0.1 kept its manifest: inside the output folder. A
-/// folder holding one was made by tsunagi; the file itself is removed by
-/// the next build like any other file that is not the site's.
-pub(super) const LEGACY_MARKER: &str = ".tsunagi-output.json";
 
 /// The record of what was last written to one output folder.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -69,24 +60,6 @@ pub struct LastBuild {
 
 fn generator() -> String {
     format!("tsunagi {}", env!("CARGO_PKG_VERSION"))
-}
-
-/// `<root>/.tsunagi/outputs/<hash of the output folder's absolute path>`,
-/// without extension (`.json` for the record, `.lock` for the lock).
-fn record_stem(root_abs: &Path, out_abs: &Path) -> PathBuf {
-    let key = xxhash_rust::xxh3::xxh3_64(out_abs.as_os_str().as_encoded_bytes());
-    root_abs
-        .join(STATE_DIR)
-        .join("outputs")
-        .join(format!("{key:016x}"))
-}
-
-/// Whether tsunagi has a record of building `out_abs` for the site at
-/// `root_abs` (both from [`folder::absolute`]).
-pub(super) fn record_exists(root_abs: &Path, out_abs: &Path) -> bool {
-    record_stem(root_abs, out_abs)
-        .with_extension("json")
-        .is_file()
 }
 
 /// An output folder, locked for one build: nothing else writes it while
@@ -200,11 +173,6 @@ impl OutputFolder {
         let last = r.last.as_ref().filter(|l| current(l))?;
         let inv = folder::inventory(&self.dir).ok()?;
         exactly(&inv, &r.files, &self.dir).then(|| (last.clone(), r.files.len()))
-    }
-
-    /// Writes `output` into the folder ([`write::write`]) and records it.
-    pub fn write(&mut self, output: &Output, last: Option<LastBuild>) -> Result<WriteStats> {
-        write::write(self, output, last)
     }
 
     /// Saves the record (to a temporary file renamed over the old one).

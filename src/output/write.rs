@@ -93,9 +93,16 @@ impl Prepared {
     }
 }
 
-/// Writes `output` into `folder`: changed files only, everything else in
-/// the folder removed; see the module documentation.
-pub(super) fn write(
+impl OutputFolder {
+    /// Writes `output` into the folder and records it: changed files only,
+    /// everything else in the folder removed; see the module documentation.
+    pub fn write(&mut self, output: &Output, last: Option<LastBuild>) -> Result<WriteStats> {
+        write(self, output, last)
+    }
+}
+
+/// [`OutputFolder::write`].
+fn write(
     folder: &mut OutputFolder,
     output: &Output,
     last: Option<LastBuild>,

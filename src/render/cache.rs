@@ -4,8 +4,9 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::job::Job;
 use super::job::path_in;
-use super::plan::{Job, Plan, job_cards, list_paths, site_view};
+use super::plan::{Plan, job_cards, list_paths, site_view};
 use super::theme::{REQUIRED_TEMPLATES, Theme};
 use super::views::ViewBuilder;
 use super::{Renderer, finish_errors};

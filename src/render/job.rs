@@ -3,13 +3,60 @@
 use serde::Serialize;
 use tera::{Context, Value};
 
-use super::plan::{Job, LangCtx};
 use super::views::{self, Alternate, TermLink, ViewBuilder};
 use super::{NOINDEX, Renderer, SharedFile, i18n, meta, template_error};
 use crate::content::Kind;
 use crate::error::Diagnostic;
 use crate::names::SEARCH_INDEX_DIR;
-use crate::site::{Page, PageData, Site, TaxonomyKind, urls};
+use crate::site::{Page, PageData, PageId, Site, TaxonomyKind, urls};
+
+/// One output page to render.
+#[derive(Debug, Clone)]
+pub(crate) enum Job {
+    Home,
+    Doc(PageId),
+    List {
+        kind: Kind,
+        page: usize,
+    },
+    TaxonomyIndex(TaxonomyKind),
+    Term {
+        kind: TaxonomyKind,
+        term: usize,
+        page: usize,
+    },
+    Search,
+    NotFound,
+}
+
+pub(crate) struct LangCtx<'a> {
+    /// Paths of the generated (non-document) pages of this language.
+    pub(crate) list_paths: std::collections::HashSet<String>,
+    pub(crate) vb: ViewBuilder<'a>,
+    pub(crate) site_view: Value,
+    pub(crate) strings_value: Value,
+    pub(crate) cards: Vec<Value>,
+    /// The talent directory's filters (the same on each of its pages):
+    /// counted once per language, when a directory page is rendered.
+    pub(crate) facets: std::sync::OnceLock<Value>,
+    pub(crate) lang: &'a crate::site::Language,
+}
+
+/// The reports the home page shows: announced sessions still to come
+/// (soonest first, at most 3), and the latest reports (at most 4).
+pub(crate) fn home_reports(
+    site: &Site,
+    lang: &crate::site::Language,
+) -> (Vec<PageId>, Vec<PageId>) {
+    let reports: &[PageId] = lang.section(Kind::Report).map_or(&[], |s| &s.pages);
+    let is_upcoming =
+        |i: PageId| matches!(&site.pages[i].data, crate::site::PageData::Report(r) if r.upcoming);
+    let (mut upcoming, latest): (Vec<PageId>, Vec<PageId>) =
+        reports.iter().copied().partition(|&i| is_upcoming(i));
+    upcoming.reverse();
+    upcoming.truncate(3);
+    (upcoming, latest.into_iter().take(4).collect())
+}
 
 #[derive(Serialize)]
 pub(crate) struct Common<'a> {
@@ -108,7 +155,7 @@ pub(crate) fn render_job(
             );
             ctx.insert("latest_stories", &take(Kind::Story, 4));
             // announced sessions still to come, soonest first; then the reports
-            let (upcoming, latest) = super::plan::home_reports(site, l.lang);
+            let (upcoming, latest) = home_reports(site, l.lang);
             let cards = |ids: Vec<usize>| ids.into_iter().map(|i| &l.cards[i]).collect::<Vec<_>>();
             ctx.insert("upcoming_reports", &cards(upcoming));
             ctx.insert("latest_reports", &cards(latest));

@@ -196,7 +196,7 @@ pub fn render_pages(
         .jobs
         .iter()
         .enumerate()
-        .filter(|(_, (_, job))| matches!(job, plan::Job::Doc(id) if ids.contains(id)))
+        .filter(|(_, (_, job))| matches!(job, job::Job::Doc(id) if ids.contains(id)))
         .map(|(j, _)| j)
         .collect();
     let (files, errors) = plan.render(site, renderer, &selected);

@@ -5,43 +5,12 @@ use rayon::prelude::*;
 use tera::Value;
 
 use super::i18n;
-use super::job::render_job;
+use super::job::{Job, LangCtx, home_reports, render_job};
 use super::views::{Link, NavItem, SiteView, Urls, ViewBuilder};
 use super::{Renderer, SharedFile};
 use crate::content::Kind;
 use crate::error::Diagnostic;
-use crate::site::{PageId, Site, TaxonomyKind, urls};
-
-#[derive(Debug, Clone)]
-pub(crate) enum Job {
-    Home,
-    Doc(PageId),
-    List {
-        kind: Kind,
-        page: usize,
-    },
-    TaxonomyIndex(TaxonomyKind),
-    Term {
-        kind: TaxonomyKind,
-        term: usize,
-        page: usize,
-    },
-    Search,
-    NotFound,
-}
-
-pub(crate) struct LangCtx<'a> {
-    /// Paths of the generated (non-document) pages of this language.
-    pub(crate) list_paths: std::collections::HashSet<String>,
-    pub(crate) vb: ViewBuilder<'a>,
-    pub(crate) site_view: Value,
-    pub(crate) strings_value: Value,
-    pub(crate) cards: Vec<Value>,
-    /// The talent directory's filters (the same on each of its pages):
-    /// counted once per language, when a directory page is rendered.
-    pub(crate) facets: std::sync::OnceLock<Value>,
-    pub(crate) lang: &'a crate::site::Language,
-}
+use crate::site::{PageId, Site, urls};
 
 /// The jobs of a site and what each reads, before anything is rendered.
 pub(crate) struct Plan<'a> {
@@ -182,22 +151,6 @@ impl<'a> Plan<'a> {
 /// The pages whose cards (list entries) a job shows. Keep in step with
 /// [`render_job`]: a card missing here renders as nothing, which the
 /// fixture tests catch.
-/// The reports the home page shows: announced sessions still to come
-/// (soonest first, at most 3), and the latest reports (at most 4).
-pub(crate) fn home_reports(
-    site: &Site,
-    lang: &crate::site::Language,
-) -> (Vec<PageId>, Vec<PageId>) {
-    let reports: &[PageId] = lang.section(Kind::Report).map_or(&[], |s| &s.pages);
-    let is_upcoming =
-        |i: PageId| matches!(&site.pages[i].data, crate::site::PageData::Report(r) if r.upcoming);
-    let (mut upcoming, latest): (Vec<PageId>, Vec<PageId>) =
-        reports.iter().copied().partition(|&i| is_upcoming(i));
-    upcoming.reverse();
-    upcoming.truncate(3);
-    (upcoming, latest.into_iter().take(4).collect())
-}
-
 pub(crate) fn job_cards(site: &Site, lang: &crate::site::Language, job: &Job) -> Vec<PageId> {
     let per = site.config.paginate;
     let slice = |ids: &[PageId], page: usize| -> Vec<PageId> {

@@ -58,6 +58,11 @@ fn root_items() -> BTreeMap<String, String> {
 /// The top-level modules named by `crate::` paths in `code`, with their
 /// line numbers: `crate::x::…` and each item of `crate::{x, y::z}`.
 fn imports(code: &str) -> Vec<(usize, String)> {
+    paths_after(code, "crate::")
+}
+
+/// The first segment after each `prefix` (`crate::`, `super::`) in `code`.
+fn paths_after(code: &str, prefix: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut in_group: Option<(usize, i32)> = None;
     for (n, raw) in code.lines().enumerate() {
@@ -78,9 +83,9 @@ fn imports(code: &str) -> Vec<(usize, String)> {
                 continue;
             }
         }
-        while let Some(at) = rest.find("crate::") {
+        while let Some(at) = rest.find(prefix) {
             let before = rest[..at].chars().last();
-            rest = &rest[at + "crate::".len()..];
+            rest = &rest[at + prefix.len()..];
             if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
                 continue; // `$crate::` or `other_crate::`
             }
@@ -223,5 +228,79 @@ fn every_import_follows_the_module_graph_lib_rs_states() {
         wrong.is_empty(),
         "imports against the flow:\n{}",
         wrong.join("\n")
+    );
+}
+
+/// The files of each module folder (`src/render/*.rs`) that use each other
+/// through `super::` or the module's own path, without `mod.rs` (which
+/// declares them all).
+fn sibling_edges(dir: &Path, module_path: &str) -> BTreeMap<String, Vec<String>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read module folder") {
+        let path = entry.expect("entry").path();
+        let stem = path
+            .file_stem()
+            .expect("a name")
+            .to_string_lossy()
+            .to_string();
+        if stem != "mod" && (path.is_dir() || path.extension().is_some_and(|e| e == "rs")) {
+            files.push((stem, path));
+        }
+    }
+    let names: std::collections::BTreeSet<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let own = format!("crate::{module_path}::");
+    let mut edges = BTreeMap::new();
+    for (name, path) in &files {
+        let Ok(code) = std::fs::read_to_string(path) else {
+            continue; // a folder: its own files are checked on their own
+        };
+        let mut used: Vec<String> = paths_after(&code, "super::")
+            .into_iter()
+            .chain(paths_after(&code, &own))
+            .map(|(_, m)| m)
+            .filter(|m| m != name && names.contains(m.as_str()))
+            .collect();
+        used.sort();
+        used.dedup();
+        edges.insert(name.clone(), used);
+    }
+    edges
+}
+
+#[test]
+fn no_two_files_of_a_module_use_each_other() {
+    let src = repo().join("src");
+    let mut cycles = Vec::new();
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.expect("walk src");
+        if !entry.path().join("mod.rs").is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&src).expect("under src");
+        let module_path = rel.to_string_lossy().replace('/', "::");
+        let edges = sibling_edges(entry.path(), &module_path);
+        // a depth-first search from each file finds any way back to it
+        for start in edges.keys() {
+            let mut stack = vec![(start.clone(), vec![start.clone()])];
+            let mut seen = std::collections::BTreeSet::new();
+            while let Some((at, trail)) = stack.pop() {
+                for next in edges.get(&at).into_iter().flatten() {
+                    if next == start {
+                        let mut c = trail.clone();
+                        c.push(next.clone());
+                        cycles.push(format!("src/{}/: {}", rel.display(), c.join(" → ")));
+                    } else if seen.insert(next.clone()) {
+                        let mut t = trail.clone();
+                        t.push(next.clone());
+                        stack.push((next.clone(), t));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        cycles.is_empty(),
+        "files that use each other:\n{}",
+        cycles.join("\n")
     );
 }
