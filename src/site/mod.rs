@@ -5,11 +5,25 @@
 //! links resolved to final URLs, assigns URLs, groups pages into sections
 //! and terms in one pass, sorts them, and links translations, series
 //! neighbours and the stories that feature a talent.
+//!
+//! * `model`: the types (pages, sections, languages, the site);
+//! * `docs`: what each kind of gated content becomes before it is a page;
+//! * `markdown_cache`: rendered Markdown kept between the dev server's builds;
+//! * `urls`, `taxonomy`, `edit` (the dev server's in-place edits) and `lint`
+//!   (near-duplicate terms).
 
+mod docs;
 pub mod edit;
 pub mod lint;
+mod markdown_cache;
+mod model;
 pub mod taxonomy;
 pub mod urls;
+
+use docs::{Doc, page_doc, report_doc, story_doc, talent_docs};
+pub use markdown_cache::MarkdownCache;
+use markdown_cache::{MarkdownEntry, RenderedDoc, share};
+pub use model::*;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -18,243 +32,13 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::date::Date;
-use crate::content::{self, Content, Kind, Source};
+use crate::content::{self, Content, Kind};
 use crate::error::{Diagnostic, Result};
-use crate::markdown::{self, LinkCheck, Rendered, Resolved};
+use crate::markdown::{self, Resolved};
 
 pub use taxonomy::{Taxonomy, TaxonomyKind, Term, TermId, TermNames};
 
 pub use urls::RESERVED_ROOTS;
-
-/// Index of a page in [`Site::pages`].
-pub type PageId = usize;
-
-/// The typed data of a page.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PageData {
-    /// A talent (shared between its language versions).
-    Talent(Arc<content::Talent>),
-    /// A story.
-    Story(content::Story),
-    /// A report.
-    Report(content::Report),
-    /// A plain page.
-    Page(content::Page),
-}
-
-/// One output page of a document in one language.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Page {
-    pub kind: Kind,
-    pub lang: String,
-    /// Language of the body text, when it differs from `lang` (an untranslated profile).
-    pub body_lang: String,
-    /// Site path without base (`/talents/t-1/`).
-    pub path: String,
-    pub title: String,
-    pub date: Option<Date>,
-    /// `date` as seconds since the epoch (at the site's offset), computed
-    /// once: lists sort by it thousands of times.
-    pub sort_key: Option<i64>,
-    /// The file it came from (for messages).
-    pub file: String,
-    pub translation_key: String,
-    /// Rendered body (links already resolved).
-    /// Shared: the dev server hands the same body to every build until the
-    /// document changes.
-    pub body: Arc<Rendered>,
-    pub data: PageData,
-    /// Terms by taxonomy, in the order written.
-    pub terms: Vec<(TaxonomyKind, TermId)>,
-    /// Other language versions.
-    pub translations: Vec<PageId>,
-    /// Search engines must not index it (talents).
-    pub noindex: bool,
-    /// Previous and next session of a report's series.
-    pub prev: Option<PageId>,
-    pub next: Option<PageId>,
-    /// For a talent: published stories featuring it. For a story: its talent.
-    pub related: Vec<PageId>,
-}
-
-/// A section list (`/talents/`) in one language.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Section {
-    pub kind: Kind,
-    pub path: String,
-    /// From `_index.md`, if any.
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub intro_html: String,
-    /// Sorted, newest first.
-    pub pages: Vec<PageId>,
-    /// A list of people: `noindex`.
-    pub noindex: bool,
-}
-
-/// Everything in one language.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Language {
-    pub code: String,
-    /// `""` or `/en`.
-    pub prefix: String,
-    pub home_title: Option<String>,
-    pub home_intro_html: String,
-    pub sections: Vec<Section>,
-    pub taxonomies: Vec<Taxonomy>,
-    /// Plain pages of this language.
-    pub pages: Vec<PageId>,
-}
-
-impl Language {
-    /// The section of `kind`.
-    pub fn section(&self, kind: Kind) -> Option<&Section> {
-        self.sections.iter().find(|s| s.kind == kind)
-    }
-
-    /// The taxonomy of `kind`.
-    pub fn taxonomy(&self, kind: TaxonomyKind) -> Option<&Taxonomy> {
-        self.taxonomies.iter().find(|t| t.kind == kind)
-    }
-}
-
-/// The whole site, ready to render.
-#[derive(Debug, Clone)]
-pub struct Site {
-    pub config: Arc<Config>,
-    pub pages: Vec<Page>,
-    pub languages: Vec<Language>,
-    pub images: Vec<content::ImageRef>,
-    pub assets: Vec<content::Asset>,
-    /// Links found in Markdown, to check against the finished output.
-    pub link_checks: Vec<(PageId, LinkCheck)>,
-    pub warnings: Vec<Diagnostic>,
-    /// Problems that do not stop rendering (a broken link): the build
-    /// renders everything to find every problem, then fails.
-    pub errors: Vec<Diagnostic>,
-}
-
-/// Rendered Markdown of unchanged documents, kept between builds by the
-/// dev server.
-///
-/// A document's HTML is a pure function of its body, its URL, the site's
-/// Markdown settings and the answers to the `@/` links it contains, so an
-/// entry is reused only when all of these are the same: each recorded link
-/// is resolved again against the new site and must give the same answer.
-#[derive(Debug, Default)]
-pub struct MarkdownCache {
-    entries: HashMap<(String, String), MarkdownEntry>,
-    /// Documents rendered (not taken from the cache) by the last build.
-    pub last_rendered: usize,
-}
-
-#[derive(Debug)]
-struct MarkdownEntry {
-    body_hash: u64,
-    body_len: usize,
-    first_line: usize,
-    page_path: String,
-    base_path: String,
-    raw_html: bool,
-    resolutions: Vec<(String, Resolved)>,
-    body: Arc<Rendered>,
-    problems: Vec<markdown::Problem>,
-    links: Vec<LinkCheck>,
-}
-
-/// What rendering one document gives: the shared body, and the problems and
-/// links that every build reports and checks again.
-type RenderedDoc = (Arc<Rendered>, Vec<markdown::Problem>, Vec<LinkCheck>);
-
-/// Takes the per-build parts out, and shares the rest.
-fn share(mut r: Rendered) -> RenderedDoc {
-    let problems = std::mem::take(&mut r.problems);
-    let links = std::mem::take(&mut r.links);
-    (Arc::new(r), problems, links)
-}
-
-struct Doc {
-    kind: Kind,
-    /// Language of the body text (a talent without a translation shows the original).
-    body_lang: String,
-    source: Source,
-    title: String,
-    date: Option<Date>,
-    data: PageData,
-}
-
-/// A talent's documents: one per language of the site, with the
-/// translated text where there is one and the original's elsewhere.
-fn talent_docs(t: Arc<content::Talent>, languages: &[String], default_lang: &str) -> Vec<Doc> {
-    languages
-        .iter()
-        .map(|lang| {
-            let (mut source, body_lang) = match t.translations.get(lang) {
-                Some(tr) => (tr.source.clone(), lang.clone()),
-                None => (t.source.clone(), t.source.lang.clone()),
-            };
-            source.lang = lang.clone();
-            Doc {
-                kind: Kind::Talent,
-                title: t.display_name_in(lang, default_lang).to_string(),
-                date: t.verified,
-                body_lang,
-                source,
-                data: PageData::Talent(t.clone()),
-            }
-        })
-        .collect()
-}
-
-fn story_doc(mut s: content::Story) -> Doc {
-    let source = std::mem::replace(&mut s.source, empty_source());
-    Doc {
-        kind: Kind::Story,
-        body_lang: source.lang.clone(),
-        title: s.title.clone(),
-        date: Some(s.date),
-        source,
-        data: PageData::Story(s),
-    }
-}
-
-fn report_doc(mut r: content::Report) -> Doc {
-    let source = std::mem::replace(&mut r.source, empty_source());
-    Doc {
-        kind: Kind::Report,
-        body_lang: source.lang.clone(),
-        title: r.title.clone(),
-        date: Some(r.date),
-        source,
-        data: PageData::Report(r),
-    }
-}
-
-fn page_doc(mut p: content::Page) -> Doc {
-    let source = std::mem::replace(&mut p.source, empty_source());
-    Doc {
-        kind: Kind::Page,
-        body_lang: source.lang.clone(),
-        title: p.title.clone(),
-        date: p.date,
-        source,
-        data: PageData::Page(p),
-    }
-}
-
-impl Doc {
-    /// The page's site path (`/en/talents/t-1/`).
-    fn path(&self, default_lang: &str) -> String {
-        let prefix = urls::lang_prefix(&self.source.lang, default_lang);
-        let slug = match &self.data {
-            PageData::Talent(t) => t.id.to_ascii_lowercase(),
-            PageData::Story(s) => s.slug.clone(),
-            PageData::Report(r) => r.slug.clone(),
-            PageData::Page(p) => p.slug.clone(),
-        };
-        urls::doc_path(&prefix, self.kind, &slug)
-    }
-}
 
 impl Site {
     /// Builds the model from gated content; `names` are the theme's names
@@ -506,20 +290,6 @@ impl Site {
     /// The language entry of `code`.
     pub fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code == code)
-    }
-}
-
-fn empty_source() -> Source {
-    Source {
-        path: String::new(),
-        content_path: String::new(),
-        lang: String::new(),
-        translation_key: String::new(),
-        stem: String::new(),
-        body: "".into(),
-        body_line: 1,
-        bundle_dir: None,
-        hash: 0,
     }
 }
 
