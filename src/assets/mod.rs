@@ -70,12 +70,15 @@ pub fn content_files(root: &Path, images: &[ImageRef], assets: &[Asset]) -> Resu
     Ok(files)
 }
 
-/// Files of `static/` (site) copied as they are.
-pub fn static_files(root: &Path) -> Result<Vec<(File, String)>> {
+/// Files of `static/` (site) copied as they are, and a warning for each
+/// symbolic link, which is not followed: a link could publish anything the
+/// writer's account can read.
+pub fn static_files(root: &Path) -> Result<(Vec<(File, String)>, Vec<Diagnostic>)> {
     let dir = root.join("static");
     let mut out = Vec::new();
+    let mut warnings = Vec::new();
     if !dir.is_dir() {
-        return Ok(out);
+        return Ok((out, warnings));
     }
     let walk = walkdir::WalkDir::new(&dir)
         .sort_by_file_name()
@@ -93,6 +96,14 @@ pub fn static_files(root: &Path) -> Result<Vec<(File, String)>> {
                     .unwrap_or_else(|| std::io::Error::other("filesystem loop")),
             )
         })?;
+        if entry.file_type().is_symlink() {
+            warnings.push(Diagnostic::warning(
+                rel_path(root, entry.path()),
+                None,
+                "this is a symbolic link, and links in static/ are not followed, so it is not published: copy the file here instead",
+            ));
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -103,5 +114,5 @@ pub fn static_files(root: &Path) -> Result<Vec<(File, String)>> {
             rel_path(root, entry.path()),
         ));
     }
-    Ok(out)
+    Ok((out, warnings))
 }

@@ -377,7 +377,7 @@ fn generate_loaded(
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     // the site's static files override the theme's
-    let site_static = assets::static_files(&opts.root)?;
+    let (site_static, static_warnings) = assets::static_files(&opts.root)?;
     for ((path, bytes), file) in site_static {
         if output.files.contains_key(&path) {
             diags.push(output::collision(&path, &file));
@@ -415,6 +415,7 @@ fn generate_loaded(
     diags.extend(check_links(&site, &output));
     stages.mark("link check");
     let mut warnings = site.warnings.clone();
+    warnings.extend(static_warnings);
     if diags.iter().any(|d| d.is_error()) {
         let mut all = Diagnostics(diags);
         all.0.append(&mut warnings);

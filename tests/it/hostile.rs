@@ -336,3 +336,33 @@ fn a_link_to_nothing_or_to_its_own_folder_is_named() {
         200,
     );
 }
+
+/// A link in `static/` is not followed (it could publish anything the
+/// writer's account can read), and the writer is told so.
+#[test]
+fn a_link_in_static_is_not_published_and_named() {
+    let site = TempSite::from_fixture("broken/_base");
+    let outside = TempSite::empty();
+    outside.write("secret.txt", "在留カード番号の控え");
+    site.write("static/files/guide.txt", "案内");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.path().join("static/files/notes.txt"),
+    )
+    .expect("symlink");
+    let out = site.build(TODAY, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let msg = text(&out);
+    assert!(
+        msg.contains("static/files/notes.txt") && msg.contains("symbolic link"),
+        "{msg}"
+    );
+    assert!(site.public().join("files/guide.txt").is_file());
+    assert!(!site.public().join("files/notes.txt").exists());
+    for (path, bytes) in read_tree(&site.public()) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("在留カード番号"),
+            "{path}"
+        );
+    }
+}
