@@ -132,6 +132,9 @@ pub struct Site {
     /// Problems that do not stop rendering (a broken link): the build
     /// renders everything to find every problem, then fails.
     pub errors: Vec<Diagnostic>,
+    /// The date the build judged consent and availability against (none
+    /// only for content that never went through the gate).
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// Rendered Markdown of unchanged documents, kept between builds by the
@@ -282,6 +285,7 @@ impl Site {
     ) -> Result<Site> {
         let default_lang = config.default_language().to_string();
         let root = std::mem::take(&mut content.root);
+        let today = content.privacy.today;
         let mut docs: Vec<Doc> = Vec::new();
         for t in content.talents {
             docs.extend(talent_docs(Arc::new(t), &config.languages, &default_lang));
@@ -500,6 +504,7 @@ impl Site {
             link_checks,
             warnings,
             errors: diags,
+            today,
         })
     }
 
