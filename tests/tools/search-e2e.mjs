@@ -9,6 +9,7 @@
 //        {report: "label"} {counts: "facet"} {options: "label"} {focus: "label"}
 //        {eval: "js expression", label} {axe: "label"} {reload: true}
 //        {viewport: [width, height]} (a phone's screen, say; then goto or reload)
+//        {tap: "selector"} (a real click that starts no search: opening or closing a panel)
 // Any page error, console error or failed request fails the run (exit 1).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -74,6 +75,8 @@ try {
       const prev = await runs();
       await page.getByLabel(step.select, { exact: true }).selectOption(step.value);
       await settled(prev);
+    } else if (step.tap !== undefined) {
+      await page.click(step.tap);
     } else if (step.more) {
       const before = await page.evaluate(() => document.querySelector('[data-search-index]').dataset.shown);
       await page.click('.search-more');

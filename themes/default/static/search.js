@@ -465,6 +465,7 @@ async function start(root) {
   let cols = null;
   let controls = null;
   let filterPanel = null;
+  let showButton = null;
   // one load for every run that wants the facets (an open panel's toggle and the
   // first run start together); a failed load is tried again by the next run
   let facetsLoad = null;
@@ -483,10 +484,21 @@ async function start(root) {
     if (mode === 'talents') {
       // on a narrow screen the filters come before the results: folded, so a phone
       // shows the keyword box and the first results at once; open beside them when wide
-      filterPanel = el('details', { class: 'facet-panel' }, el('summary', { text: t('filters') }), controls.node);
+      // On a phone the open panel is a sheet over the page (style.css), closed by a
+      // sticky button that always says how many people the filters leave.
+      const summary = el('summary', { text: t('filters') });
+      showButton = el('button', { type: 'button', class: 'button facet-show' });
+      filterPanel = el('details', { class: 'facet-panel' }, summary, controls.node, el('div', { class: 'facet-show-bar' }, showButton));
       const wide = window.matchMedia('(min-width: 56rem)');
       filterPanel.open = wide.matches;
       wide.addEventListener('change', () => { if (wide.matches) filterPanel.open = true; });
+      const close = () => {
+        filterPanel.open = false;
+        summary.focus();
+        status.scrollIntoView({ block: 'nearest' });
+      };
+      showButton.addEventListener('click', close);
+      filterPanel.addEventListener('keydown', e => { if (e.key === 'Escape' && filterPanel.open && !wide.matches) { e.preventDefault(); close(); } });
       facetsBox.replaceChildren(el('h2', { class: 'visually-hidden', text: t('filters') }), filterPanel);
     } else panel.append(controls.node);
     return cols;
@@ -545,6 +557,7 @@ async function start(root) {
       const active = [...state.sel.values()].reduce((a, v) => a + v.size, 0) + (state.avail ? 1 : 0);
       fold.querySelector('summary').textContent = t('filters') + (active ? ` (${active})` : '');
     }
+    if (showButton) showButton.textContent = fill(t(docs.length === 1 ? 'search_show_one' : 'search_show_n'), { n: docs.length });
     sortSelect.options[0].disabled = !found;
     if (mode === 'search' && !q && !state.sel.size && !state.avail) {
       list.replaceChildren(); more.hidden = true; status.textContent = '';
@@ -714,7 +727,8 @@ function buildControls(cols, mode, state, t, changed) {
       setSel(name, s);
       changed();
     });
-    return { li: el('li', null, box, el('label', { for: id }, label + ' ', count)), box, count };
+    // the label holds the box: label and box are one target, big enough for a finger
+    return { li: el('li', null, el('label', { for: id }, box, label + ' ', count)), box, count };
   }
 
   function setControls(name, col, fs) {
