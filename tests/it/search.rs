@@ -1206,6 +1206,182 @@ fn chromium_filters_are_a_sheet_with_big_targets_on_a_phone() {
     }
 }
 
+/// The example site built from `root` into `<tmp>/<name>` (served at `/`).
+fn build_example(root: &Path, out: &Path) {
+    let o = run(
+        &repo(),
+        &[
+            "build",
+            "--root",
+            &root.to_string_lossy(),
+            "--output",
+            &out.to_string_lossy(),
+            "--today",
+            "2026-11-25",
+            "-q",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+/// The shortlist: ☆ on a directory card and on a profile save two profile
+/// numbers in localStorage; they survive a reload; the directory shows them
+/// side by side with skills and facts and one enquiry link naming both.
+/// After a rebuild in which one person withdrew consent, the next visit
+/// drops that number with a visible note, and the visit after shows no
+/// note. The shortlist's link follows the same contact_url template as a
+/// profile's (a mailto: template gives the profile's own link, byte for
+/// byte). Without JavaScript there is no ☆.
+#[test]
+fn chromium_keeps_a_shortlist_and_drops_the_withdrawn() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let first = tmp.path().join("first");
+    build_example(&repo(), &first);
+    // no JavaScript, no ☆: the slot on a profile is hidden and empty
+    let profile =
+        std::fs::read_to_string(first.join("talents/t-2026-004/index.html")).expect("profile");
+    assert!(
+        profile.contains(r#"data-shortlist-id="t-2026-004""#) && profile.contains("hidden></div>")
+    );
+    for page in ["talents/index.html", "talents/t-2026-004/index.html"] {
+        let html = std::fs::read_to_string(first.join(page)).expect("page");
+        assert!(
+            !html.contains('☆') && !html.contains("shortlist-star"),
+            "{page}"
+        );
+    }
+    let r = scenario_at(
+        &first,
+        "/",
+        json!([
+            {"viewport": [1280, 900]},
+            {"goto": "talents/"},
+            {"shortlist": "empty"},
+            {"tap": ".search-results .shortlist-star[data-shortlist-id=\"t-2026-001\"]"},
+            {"goto": "talents/t-2026-004/"},
+            {"tap": ".shortlist-slot .shortlist-star"},
+            {"shortlist": "profile"},
+            {"axe": "profile"},
+            {"goto": "talents/"},
+            {"reload": true},
+            {"shortlist": "reloaded"},
+            {"axe": "shortlist"}
+        ]),
+    );
+    let empty = &r["empty"];
+    assert_eq!(empty["shown"], false, "{empty}");
+    assert!(
+        empty["stars"].as_u64().is_some_and(|n| n >= 10),
+        "a ☆ on every card: {empty}"
+    );
+    assert_eq!(
+        r["profile"]["pressed"],
+        json!(["t-2026-004"]),
+        "{}",
+        r["profile"]
+    );
+    assert_eq!(r["axe:profile"]["violations"], json!([]));
+    let saved = &r["reloaded"];
+    assert_eq!(saved["stored"], r#"["t-2026-001","t-2026-004"]"#, "{saved}");
+    assert_eq!(
+        saved["cards"],
+        json!(["/talents/t-2026-001/", "/talents/t-2026-004/"]),
+        "{saved}"
+    );
+    assert_eq!(saved["heading"], "候補リスト（2人）");
+    for k in ["skills", "facts"] {
+        let v = saved[k].as_array().expect(k);
+        assert!(
+            v.len() == 2 && v.iter().all(|n| n.as_u64() > Some(0)),
+            "{k}: {saved}"
+        );
+    }
+    assert_eq!(
+        saved["enquire"]["href"], "https://tsunagi.example/contact/?talent=t-2026-001,t-2026-004",
+        "{saved}"
+    );
+    let label = saved["enquire"]["text"].as_str().unwrap_or_default();
+    assert!(
+        label.contains("t-2026-001") && label.contains("t-2026-004"),
+        "{label}"
+    );
+    // pressed on the results' cards and the shortlist's
+    let pressed: BTreeSet<&str> = saved["pressed"]
+        .as_array()
+        .expect("pressed")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(
+        pressed,
+        BTreeSet::from(["t-2026-001", "t-2026-004"]),
+        "{saved}"
+    );
+    assert_eq!(saved["note"], Value::Null);
+    assert_eq!(r["axe:shortlist"]["violations"], json!([]));
+
+    // a rebuild: t-2026-004 withdrew consent; enquiries go by mail now
+    let root = tmp.path().join("site");
+    for d in ["content", "i18n", "themes"] {
+        copy_dir(&repo().join(d), &root.join(d));
+    }
+    let yaml = std::fs::read_to_string(repo().join("site.yaml")).expect("site.yaml");
+    let yaml = yaml.replace(
+        "contact_url: \"https://tsunagi.example/contact/\"",
+        "contact_url: \"mailto:info@tsunagi.example\"",
+    );
+    assert!(yaml.contains("mailto:"), "the example's contact_url moved");
+    std::fs::write(root.join("site.yaml"), yaml).expect("site.yaml");
+    let t4 = root.join("content/talents/t-2026-004.md");
+    let md = std::fs::read_to_string(&t4).expect("t-2026-004");
+    assert!(md.contains("withdrawn: null"));
+    std::fs::write(&t4, md.replace("withdrawn: null", "withdrawn: 2026-11-20")).expect("write");
+    let second = tmp.path().join("second");
+    build_example(&root, &second);
+    assert!(
+        !second.join("talents/t-2026-004").exists(),
+        "withdrawn, unpublished"
+    );
+    let stored = saved["stored"].as_str().expect("stored").to_string();
+    let r = scenario_at(
+        &second,
+        "/",
+        json!([
+            {"viewport": [390, 844]},
+            {"goto": "talents/"},
+            {"store": stored},
+            {"reload": true},
+            {"shortlist": "next visit"},
+            {"axe": "dropped"},
+            {"reload": true},
+            {"shortlist": "visit after"}
+        ]),
+    );
+    let next = &r["next visit"];
+    assert_eq!(next["cards"], json!(["/talents/t-2026-001/"]), "{next}");
+    assert_eq!(next["stored"], r#"["t-2026-001"]"#, "{next}");
+    let note = next["note"].as_str().unwrap_or_default();
+    assert!(note.contains("t-2026-004"), "a visible note: {next}");
+    assert_eq!(r["axe:dropped"]["violations"], json!([]));
+    // the same link a profile's enquiry button has, from the same template
+    let p1 =
+        std::fs::read_to_string(second.join("talents/t-2026-001/index.html")).expect("profile");
+    let button = p1
+        .split("id=\"enquire\" class=\"button\" href=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("enquiry button")
+        .replace("&amp;", "&");
+    assert!(
+        button.starts_with("mailto:info@tsunagi.example?subject="),
+        "{button}"
+    );
+    assert_eq!(next["enquire"]["href"], button.as_str(), "{next}");
+    let after = &r["visit after"];
+    assert_eq!(after["note"], Value::Null, "{after}");
+    assert_eq!(after["cards"], json!(["/talents/t-2026-001/"]), "{after}");
+}
+
 #[test]
 fn chromium_results_are_keyboard_accessible() {
     let (_site, out) = fixture_site();
