@@ -1078,6 +1078,7 @@ const SHEET: &str = r#"(() => {
   return {
     open: d.open, controls: controls.length, small, scrollers,
     pageScrolls: getComputedStyle(document.documentElement).overflowY !== 'hidden',
+    inert: ['.site-header', '.search-results-region', '.site-footer'].filter(s => document.querySelector(s).closest('[inert]')),
     summaryInView: inView(d.querySelector('summary')),
     show: show.checkVisibility() ? show.textContent : null, showInView: inView(show),
     status: status.textContent, statusInView: inView(status),
@@ -1157,6 +1158,11 @@ fn chromium_filters_are_a_sheet_with_big_targets_on_a_phone() {
             open["pageScrolls"], false,
             "{lang}: the page scrolls under the sheet"
         );
+        assert_eq!(
+            open["inert"],
+            json!([".site-header", ".search-results-region", ".site-footer"]),
+            "{lang}: the page under the sheet is inert"
+        );
         let ticked = v("ticked");
         let n = ticked["count"].as_u64().expect("count");
         assert!(
@@ -1177,6 +1183,7 @@ fn chromium_filters_are_a_sheet_with_big_targets_on_a_phone() {
         let shown = v("shown");
         assert_eq!(shown["open"], false, "{lang}: {shown}");
         assert_eq!(shown["pageScrolls"], true, "{lang}: {shown}");
+        assert_eq!(shown["inert"], json!([]), "{lang}: {shown}");
         assert_eq!(
             shown["statusInView"], true,
             "{lang}: results out of sight: {shown}"
@@ -1202,6 +1209,7 @@ fn chromium_filters_are_a_sheet_with_big_targets_on_a_phone() {
         );
         assert_eq!(wide["count"], n, "{lang}: {wide}");
         assert_eq!(wide["pageScrolls"], true, "{lang}: {wide}");
+        assert_eq!(wide["inert"], json!([]), "{lang}: {wide}");
         assert_eq!(r["axe:wide"]["violations"], json!([]), "{lang}");
     }
 }

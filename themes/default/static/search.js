@@ -550,7 +550,15 @@ async function start(root) {
       filterPanel = el('details', { class: 'facet-panel' }, summary, controls.node, el('div', { class: 'facet-show-bar' }, showButton));
       const wide = window.matchMedia('(min-width: 56rem)');
       filterPanel.open = wide.matches;
-      wide.addEventListener('change', () => { if (wide.matches) filterPanel.open = true; });
+      // the open sheet is modal: the page under it is inert (no focus, no reading) until it closes
+      const modal = () => {
+        const on = filterPanel.open && !wide.matches;
+        for (let n = filterPanel; n.parentElement && n !== document.body; n = n.parentElement) {
+          for (const sib of n.parentElement.children) if (sib !== n && sib.tagName !== 'SCRIPT') sib.inert = on;
+        }
+      };
+      filterPanel.addEventListener('toggle', modal);
+      wide.addEventListener('change', () => { if (wide.matches) filterPanel.open = true; modal(); });
       const close = () => {
         filterPanel.open = false;
         summary.focus();
