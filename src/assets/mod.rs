@@ -70,10 +70,14 @@ pub fn content_files(root: &Path, images: &[ImageRef], assets: &[Asset]) -> Resu
     Ok(files)
 }
 
+/// `static/`'s files, each with the path of its source for messages, and
+/// the warnings about links that were not followed.
+pub type StaticFiles = (Vec<(File, String)>, Vec<Diagnostic>);
+
 /// Files of `static/` (site) copied as they are, and a warning for each
 /// symbolic link, which is not followed: a link could publish anything the
 /// writer's account can read.
-pub fn static_files(root: &Path) -> Result<(Vec<(File, String)>, Vec<Diagnostic>)> {
+pub fn static_files(root: &Path) -> Result<StaticFiles> {
     let dir = root.join("static");
     let mut out = Vec::new();
     let mut warnings = Vec::new();

@@ -107,9 +107,38 @@ pub fn enquiry_url(template: &str, profiles: &[Profile<'_>], mail: MailText<'_>)
     out
 }
 
+/// The contact address of a `contact_url` template as text for people
+/// (the print footer): a `mailto:` address without `mailto:` and its query,
+/// a URL without its query and fragment; nothing from a `{ids}` or `{urls}`
+/// placeholder on.
+pub fn contact_text(template: &str) -> String {
+    let base = template
+        .split(['?', '#', '{'])
+        .next()
+        .unwrap_or_default()
+        .trim();
+    match base.get(..7) {
+        Some(s) if s.eq_ignore_ascii_case("mailto:") => base[7..].to_string(),
+        _ => base.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contact_text_drops_the_scheme_of_mail_and_every_query() {
+        assert_eq!(
+            contact_text("mailto:info@x.example?subject={ids}"),
+            "info@x.example"
+        );
+        assert_eq!(
+            contact_text("https://x.example/c/?talent={ids}#f"),
+            "https://x.example/c/"
+        );
+        assert_eq!(contact_text("MAILTO:a@b.example"), "a@b.example");
+    }
 
     const ONE: &[Profile<'static>] = &[Profile {
         id: "t-2026-001",

@@ -260,6 +260,14 @@ pub(crate) fn site_view(
         search_index_url: urls.url(&format!("{p}/{}/", crate::names::SEARCH_INDEX_DIR)),
         feed_url: urls.url(&format!("{p}/atom.xml")),
         contact_url: site.config.contact_url.clone(),
+        contact: site
+            .config
+            .contact_url
+            .as_deref()
+            .map(super::enquiry::contact_text)
+            .filter(|c| !c.is_empty()),
+        build_date: site.today.map(|d| d.format("%Y-%m-%d").to_string()),
+        build_date_display: site.today.map(|d| i18n::format_date(d, &lang.code)),
         nav,
         footer_pages: lang
             .pages

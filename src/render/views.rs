@@ -69,6 +69,13 @@ pub struct SiteView {
     pub search_index_url: String,
     pub feed_url: String,
     pub contact_url: Option<String>,
+    /// The contact address to print as text: `contact_url` without
+    /// `mailto:`, query or fragment (placeholders live there).
+    pub contact: Option<String>,
+    /// The build's date, `YYYY-MM-DD` (the printed-on date without JS).
+    pub build_date: Option<String>,
+    /// The build's date for readers (`2026年11月25日(水)`, `25 November 2026`).
+    pub build_date_display: Option<String>,
     pub nav: Vec<NavItem>,
     pub footer_pages: Vec<Link>,
     pub extra: BTreeMap<String, serde_yaml::Value>,

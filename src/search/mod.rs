@@ -143,6 +143,9 @@ struct Meta<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     dt: Option<String>,
     // talents
+    /// The profile number (the shortlist keeps these).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    i: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     h: Option<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -204,6 +207,7 @@ fn meta<'a>(vb: &ViewBuilder<'_>, p: &'a Page) -> Meta<'a> {
         d: c.date_display,
         // the day, in the site's time zone, for <time datetime>
         dt: c.date.map(|d| d.chars().take(10).collect()),
+        i: if talent { c.id } else { None },
         h: c.headline,
         sk: if talent {
             c.skills.into_iter().take(6).collect()

@@ -66,6 +66,7 @@ impl Site {
     ) -> Result<Site> {
         let default_lang = config.default_language().to_string();
         let root = std::mem::take(&mut content.root);
+        let today = content.privacy.today;
         let mut docs: Vec<Doc> = Vec::new();
         for t in content.talents {
             docs.extend(talent_docs(Arc::new(t), &config.languages, &default_lang));
@@ -284,6 +285,7 @@ impl Site {
             link_checks,
             warnings,
             errors: diags,
+            today,
         })
     }
 

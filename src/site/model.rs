@@ -116,4 +116,7 @@ pub struct Site {
     /// Problems that do not stop rendering (a broken link): the build
     /// renders everything to find every problem, then fails.
     pub errors: Vec<Diagnostic>,
+    /// The date the build judged consent and availability against (none
+    /// only for content that never went through the gate).
+    pub today: Option<chrono::NaiveDate>,
 }

@@ -124,9 +124,14 @@ fn dump(index_dir: &Path) -> Dump {
 
 /// Runs a browser scenario; returns its RESULT lines by label.
 fn scenario(out: &Path, steps: Value) -> BTreeMap<String, Value> {
+    scenario_at(out, "/jobs/", steps)
+}
+
+/// [`scenario`] for a site served under `mount`.
+fn scenario_at(out: &Path, mount: &str, steps: Value) -> BTreeMap<String, Value> {
     let o = node(
         "search-e2e.mjs",
-        &[&out.to_string_lossy(), "/jobs/", &steps.to_string()],
+        &[&out.to_string_lossy(), mount, &steps.to_string()],
     );
     let text = text(&o);
     assert!(o.status.success(), "browser scenario failed:\n{text}");
@@ -1051,6 +1056,338 @@ fn chromium_folds_the_directory_filters_on_a_phone() {
     assert_eq!(wide["open"], true, "{wide}");
     assert_eq!(wide["summaryShown"], false, "beside the results, no fold");
     assert_eq!(wide["summary"], "絞り込み");
+}
+
+/// What a phone shows of the directory's filters: the panel, whether the
+/// page itself may scroll, every box that scrolls inside the page, every
+/// filter control smaller than 44×44 px (a checkbox counts with its label),
+/// the sticky "show" button and the result count.
+const SHEET: &str = r#"(() => {
+  const d = document.querySelector('details.facet-panel');
+  const root = document.querySelector('[data-search-index]');
+  const box = e => { const r = e.getBoundingClientRect(); return { top: Math.round(r.top), bottom: Math.round(r.bottom), width: Math.round(r.width), height: Math.round(r.height) }; };
+  const inView = e => { const r = e.getBoundingClientRect(); return e.checkVisibility() && r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth; };
+  const controls = [...d.querySelectorAll('input, select, summary, button')].filter(e => e.checkVisibility());
+  const small = controls.map(e => ({ e, t: e.type === 'checkbox' ? e.closest('label') : e }))
+    .map(({ e, t }) => ({ name: e.name || e.tagName, value: e.value || t.textContent.trim(), ...box(t) }))
+    .filter(b => b.width < 44 || b.height < 44);
+  const scrollers = [...document.querySelectorAll('body *')].filter(e => e !== d && e.checkVisibility()
+    && /(auto|scroll)/.test(getComputedStyle(e).overflowY) && e.scrollHeight > e.clientHeight).map(e => e.className || e.tagName);
+  const show = d.querySelector('.facet-show');
+  const status = root.querySelector('.search-status');
+  return {
+    open: d.open, controls: controls.length, small, scrollers,
+    pageScrolls: getComputedStyle(document.documentElement).overflowY !== 'hidden',
+    inert: ['.site-header', '.search-results-region', '.site-footer'].filter(s => document.querySelector(s).closest('[inert]')),
+    summaryInView: inView(d.querySelector('summary')),
+    show: show.checkVisibility() ? show.textContent : null, showInView: inView(show),
+    status: status.textContent, statusInView: inView(status),
+    count: Number(root.dataset.count), search: decodeURIComponent(location.search),
+  };
+})()"#;
+
+/// On a phone (390×844) the directory's filters are a sheet: a button opens
+/// it, every filter control is a target of at least 44×44 px, nothing
+/// scrolls inside the page but the sheet itself, and a sticky button says
+/// how many people the filters leave, live, and closes the sheet onto the
+/// results. In Japanese and English, on the example site; wide screens keep
+/// the panel beside the results, and the URL keeps the filters.
+#[test]
+fn chromium_filters_are_a_sheet_with_big_targets_on_a_phone() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let site = out.path().join("site");
+    let o = run(
+        &repo(),
+        &[
+            "build",
+            "--root",
+            &repo().to_string_lossy(),
+            "--output",
+            &site.to_string_lossy(),
+            "--today",
+            "2026-11-25",
+            "-q",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    for (lang, prefix, show_word) in [("ja", "", "人を表示"), ("en", "en/", "Show ")] {
+        let r = scenario_at(
+            &site,
+            "/",
+            json!([
+                {"viewport": [390, 844]},
+                {"goto": format!("{prefix}talents/")},
+                {"eval": SHEET, "label": "closed"},
+                {"tap": "details.facet-panel summary"},
+                {"eval": SHEET, "label": "open"},
+                {"check": {"name": "region", "value": "東京都"}},
+                {"eval": SHEET, "label": "ticked"},
+                {"axe": "sheet"},
+                {"tap": ".facet-show"},
+                {"eval": SHEET, "label": "shown"},
+                {"reload": true},
+                {"eval": SHEET, "label": "reloaded"},
+                {"viewport": [1280, 900]},
+                {"goto": format!("{prefix}talents/?region=東京都")},
+                {"eval": SHEET, "label": "wide"},
+                {"axe": "wide"}
+            ]),
+        );
+        let v = |k: &str| &r[k]["value"];
+        let closed = v("closed");
+        assert_eq!(closed["open"], false, "{lang}: {closed}");
+        assert_eq!(closed["summaryInView"], true, "{lang}: {closed}");
+        assert_eq!(closed["small"], json!([]), "{lang}: {closed}");
+        let open = v("open");
+        assert_eq!(open["open"], true, "{lang}: {open}");
+        assert!(
+            open["controls"].as_u64().is_some_and(|n| n > 10),
+            "{lang}: {open}"
+        );
+        assert_eq!(
+            open["small"],
+            json!([]),
+            "{lang}: targets under 44×44 px: {open}"
+        );
+        assert_eq!(
+            open["scrollers"],
+            json!([]),
+            "{lang}: boxes scroll inside the sheet: {open}"
+        );
+        assert_eq!(
+            open["pageScrolls"], false,
+            "{lang}: the page scrolls under the sheet"
+        );
+        assert_eq!(
+            open["inert"],
+            json!([".site-header", ".search-results-region", ".site-footer"]),
+            "{lang}: the page under the sheet is inert"
+        );
+        let ticked = v("ticked");
+        let n = ticked["count"].as_u64().expect("count");
+        assert!(
+            n > 0 && n < open["count"].as_u64().unwrap_or(0),
+            "{lang}: {ticked}"
+        );
+        assert_eq!(
+            ticked["showInView"], true,
+            "{lang}: the count is out of sight: {ticked}"
+        );
+        let show = ticked["show"].as_str().unwrap_or_default();
+        assert!(
+            show.contains(&n.to_string()) && show.contains(show_word),
+            "{lang}: {ticked}"
+        );
+        assert_eq!(ticked["search"], "?region=東京都", "{lang}: {ticked}");
+        assert_eq!(r["axe:sheet"]["violations"], json!([]), "{lang}");
+        let shown = v("shown");
+        assert_eq!(shown["open"], false, "{lang}: {shown}");
+        assert_eq!(shown["pageScrolls"], true, "{lang}: {shown}");
+        assert_eq!(shown["inert"], json!([]), "{lang}: {shown}");
+        assert_eq!(
+            shown["statusInView"], true,
+            "{lang}: results out of sight: {shown}"
+        );
+        assert!(
+            shown["status"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(&n.to_string()),
+            "{lang}: {shown}"
+        );
+        let reloaded = v("reloaded");
+        assert_eq!(
+            reloaded["count"], n,
+            "{lang}: the URL keeps the filter: {reloaded}"
+        );
+        let wide = v("wide");
+        assert_eq!(wide["open"], true, "{lang}: {wide}");
+        assert_eq!(
+            wide["show"],
+            Value::Null,
+            "{lang}: no sheet button when wide: {wide}"
+        );
+        assert_eq!(wide["count"], n, "{lang}: {wide}");
+        assert_eq!(wide["pageScrolls"], true, "{lang}: {wide}");
+        assert_eq!(wide["inert"], json!([]), "{lang}: {wide}");
+        assert_eq!(r["axe:wide"]["violations"], json!([]), "{lang}");
+    }
+}
+
+/// The example site built from `root` into `<tmp>/<name>` (served at `/`).
+fn build_example(root: &Path, out: &Path) {
+    let o = run(
+        &repo(),
+        &[
+            "build",
+            "--root",
+            &root.to_string_lossy(),
+            "--output",
+            &out.to_string_lossy(),
+            "--today",
+            "2026-11-25",
+            "-q",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+/// The shortlist: ☆ on a directory card and on a profile save two profile
+/// numbers in localStorage; they survive a reload; the directory shows them
+/// side by side with skills and facts and one enquiry link naming both.
+/// After a rebuild in which one person withdrew consent, the next visit
+/// drops that number with a visible note, and the visit after shows no
+/// note. The shortlist's link follows the same contact_url template as a
+/// profile's (a mailto: template gives the profile's own link, byte for
+/// byte). Without JavaScript there is no ☆.
+#[test]
+fn chromium_keeps_a_shortlist_and_drops_the_withdrawn() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let first = tmp.path().join("first");
+    build_example(&repo(), &first);
+    // no JavaScript, no ☆: the slot on a profile is hidden and empty
+    let profile =
+        std::fs::read_to_string(first.join("talents/t-2026-004/index.html")).expect("profile");
+    assert!(
+        profile.contains(r#"data-shortlist-id="t-2026-004""#) && profile.contains("hidden></div>")
+    );
+    for page in ["talents/index.html", "talents/t-2026-004/index.html"] {
+        let html = std::fs::read_to_string(first.join(page)).expect("page");
+        assert!(
+            !html.contains('☆') && !html.contains("shortlist-star"),
+            "{page}"
+        );
+    }
+    let r = scenario_at(
+        &first,
+        "/",
+        json!([
+            {"viewport": [1280, 900]},
+            {"goto": "talents/"},
+            {"shortlist": "empty"},
+            {"tap": ".search-results .shortlist-star[data-shortlist-id=\"t-2026-001\"]"},
+            {"goto": "talents/t-2026-004/"},
+            {"tap": ".shortlist-slot .shortlist-star"},
+            {"shortlist": "profile"},
+            {"axe": "profile"},
+            {"goto": "talents/"},
+            {"reload": true},
+            {"shortlist": "reloaded"},
+            {"axe": "shortlist"}
+        ]),
+    );
+    let empty = &r["empty"];
+    assert_eq!(empty["shown"], false, "{empty}");
+    assert!(
+        empty["stars"].as_u64().is_some_and(|n| n >= 10),
+        "a ☆ on every card: {empty}"
+    );
+    assert_eq!(
+        r["profile"]["pressed"],
+        json!(["t-2026-004"]),
+        "{}",
+        r["profile"]
+    );
+    assert_eq!(r["axe:profile"]["violations"], json!([]));
+    let saved = &r["reloaded"];
+    assert_eq!(saved["stored"], r#"["t-2026-001","t-2026-004"]"#, "{saved}");
+    assert_eq!(
+        saved["cards"],
+        json!(["/talents/t-2026-001/", "/talents/t-2026-004/"]),
+        "{saved}"
+    );
+    assert_eq!(saved["heading"], "候補リスト（2人）");
+    for k in ["skills", "facts"] {
+        let v = saved[k].as_array().expect(k);
+        assert!(
+            v.len() == 2 && v.iter().all(|n| n.as_u64() > Some(0)),
+            "{k}: {saved}"
+        );
+    }
+    assert_eq!(
+        saved["enquire"]["href"], "https://tsunagi.example/contact/?talent=t-2026-001,t-2026-004",
+        "{saved}"
+    );
+    let label = saved["enquire"]["text"].as_str().unwrap_or_default();
+    assert!(
+        label.contains("t-2026-001") && label.contains("t-2026-004"),
+        "{label}"
+    );
+    // pressed on the results' cards and the shortlist's
+    let pressed: BTreeSet<&str> = saved["pressed"]
+        .as_array()
+        .expect("pressed")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(
+        pressed,
+        BTreeSet::from(["t-2026-001", "t-2026-004"]),
+        "{saved}"
+    );
+    assert_eq!(saved["note"], Value::Null);
+    assert_eq!(r["axe:shortlist"]["violations"], json!([]));
+
+    // a rebuild: t-2026-004 withdrew consent; enquiries go by mail now
+    let root = tmp.path().join("site");
+    for d in ["content", "i18n", "themes"] {
+        copy_dir(&repo().join(d), &root.join(d));
+    }
+    let yaml = std::fs::read_to_string(repo().join("site.yaml")).expect("site.yaml");
+    let yaml = yaml.replace(
+        "contact_url: \"https://tsunagi.example/contact/\"",
+        "contact_url: \"mailto:info@tsunagi.example\"",
+    );
+    assert!(yaml.contains("mailto:"), "the example's contact_url moved");
+    std::fs::write(root.join("site.yaml"), yaml).expect("site.yaml");
+    let t4 = root.join("content/talents/t-2026-004.md");
+    let md = std::fs::read_to_string(&t4).expect("t-2026-004");
+    assert!(md.contains("withdrawn: null"));
+    std::fs::write(&t4, md.replace("withdrawn: null", "withdrawn: 2026-11-20")).expect("write");
+    let second = tmp.path().join("second");
+    build_example(&root, &second);
+    assert!(
+        !second.join("talents/t-2026-004").exists(),
+        "withdrawn, unpublished"
+    );
+    let stored = saved["stored"].as_str().expect("stored").to_string();
+    let r = scenario_at(
+        &second,
+        "/",
+        json!([
+            {"viewport": [390, 844]},
+            {"goto": "talents/"},
+            {"store": stored},
+            {"reload": true},
+            {"shortlist": "next visit"},
+            {"axe": "dropped"},
+            {"reload": true},
+            {"shortlist": "visit after"}
+        ]),
+    );
+    let next = &r["next visit"];
+    assert_eq!(next["cards"], json!(["/talents/t-2026-001/"]), "{next}");
+    assert_eq!(next["stored"], r#"["t-2026-001"]"#, "{next}");
+    let note = next["note"].as_str().unwrap_or_default();
+    assert!(note.contains("t-2026-004"), "a visible note: {next}");
+    assert_eq!(r["axe:dropped"]["violations"], json!([]));
+    // the same link a profile's enquiry button has, from the same template
+    let p1 =
+        std::fs::read_to_string(second.join("talents/t-2026-001/index.html")).expect("profile");
+    let button = p1
+        .split("id=\"enquire\" class=\"button\" href=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("enquiry button")
+        .replace("&amp;", "&");
+    assert!(
+        button.starts_with("mailto:info@tsunagi.example?subject="),
+        "{button}"
+    );
+    assert_eq!(next["enquire"]["href"], button.as_str(), "{next}");
+    let after = &r["visit after"];
+    assert_eq!(after["note"], Value::Null, "{after}");
+    assert_eq!(after["cards"], json!(["/talents/t-2026-001/"]), "{after}");
 }
 
 #[test]

@@ -9,6 +9,9 @@
 //        {report: "label"} {counts: "facet"} {options: "label"} {focus: "label"}
 //        {eval: "js expression", label} {axe: "label"} {reload: true}
 //        {viewport: [width, height]} (a phone's screen, say; then goto or reload)
+//        {tap: "selector"} (a real click that starts no search: opening or closing a panel, a ☆)
+//        {shortlist: "label"} (waits for the directory's shortlist; prints what it shows and stores)
+//        {store: "json"} (sets the saved shortlist, as a visit before this one left it)
 // Any page error, console error or failed request fails the run (exit 1).
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -39,7 +42,8 @@ async function settled(prev) {
     const i = r.querySelector('input[type="search"]');
     return r.dataset.state === 'ready' && Number(r.dataset.runs || 0) > prev && r.dataset.query === (i ? i.value.trim() : '');
   }, prev, { timeout: 15000 });
-  const state = await page.evaluate(() => document.querySelector('[data-search-index]').dataset.state);
+  // a page without search.js (a profile): nothing to wait for
+  const state = await page.evaluate(() => document.querySelector('[data-search-index]')?.dataset.state);
   if (state === 'error') problems.push('search reported an error: ' + await page.textContent('.search-status'));
 }
 const input = sel => page.locator(sel || '[data-search-index] input[type="search"]').first();
@@ -74,6 +78,28 @@ try {
       const prev = await runs();
       await page.getByLabel(step.select, { exact: true }).selectOption(step.value);
       await settled(prev);
+    } else if (step.tap !== undefined) {
+      await page.click(step.tap);
+    } else if (step.shortlist !== undefined) {
+      await page.waitForFunction(() => { const r = document.querySelector('[data-search-index]'); return !r || r.dataset.shortlist === 'ready'; }, null, { timeout: 15000 });
+      out(step.shortlist, await page.evaluate(() => {
+        const box = document.querySelector('.shortlist');
+        const a = box && box.querySelector('.shortlist-enquire');
+        return {
+          stored: localStorage.getItem('tsunagi-shortlist'),
+          shown: !!box && !box.hidden,
+          heading: box?.querySelector('h2')?.textContent ?? null,
+          cards: box ? [...box.querySelectorAll('.card-title a')].map(x => x.getAttribute('href')) : [],
+          skills: box ? [...box.querySelectorAll('.chips')].map(c => c.children.length) : [],
+          facts: box ? [...box.querySelectorAll('.card-facts')].map(c => c.textContent.length) : [],
+          note: box?.querySelector('.shortlist-dropped')?.textContent ?? null,
+          enquire: a ? { href: a.getAttribute('href'), text: a.textContent } : null,
+          pressed: [...document.querySelectorAll('.shortlist-star[aria-pressed="true"]')].map(b => b.dataset.shortlistId),
+          stars: document.querySelectorAll('.shortlist-star').length,
+        };
+      }));
+    } else if (step.store !== undefined) {
+      await page.evaluate(v => localStorage.setItem('tsunagi-shortlist', v), step.store);
     } else if (step.more) {
       const before = await page.evaluate(() => document.querySelector('[data-search-index]').dataset.shown);
       await page.click('.search-more');

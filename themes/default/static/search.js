@@ -7,6 +7,8 @@
 // exact substrings (bigrams, with positions for 3+ characters); other words by prefix.
 // Everything from the index is inserted with textContent / DOM nodes, never as HTML.
 
+import * as shortlist from './shortlist.js';
+
 const FORMAT = 1;
 
 // ---------------------------------------------------------------- tokenising
@@ -452,6 +454,63 @@ async function start(root) {
   }
   results.append(status, list, more);
 
+  // the shortlist (talents): the saved profiles side by side, one enquiry link naming
+  // them all; a saved profile the directory no longer publishes is dropped, with a note
+  const shortBox = mode === 'talents' ? el('section', { class: 'shortlist', 'aria-labelledby': 'shortlist-heading', hidden: true }) : null;
+  if (shortBox) toolbar.after(shortBox);
+  let dropped = [];
+  const syncStars = () => { for (const b of root.querySelectorAll('.shortlist-star')) b._refresh?.(); };
+  const changedShortlist = () => { syncStars(); renderShortlist().catch(err => fail(root, err)); };
+  function withStar(li, meta) {
+    if (mode !== 'talents' || !meta.i) return li;
+    li.querySelector('.card-title').after(shortlist.star(meta.i, t('search_shortlist_star'), fill(t('search_shortlist_save'), { name: meta.t }), changedShortlist));
+    return li;
+  }
+  async function renderShortlist() {
+    if (!shortBox) return;
+    // for scripts and tests: `busy` while the shortlist is redrawn
+    root.dataset.shortlist = 'busy';
+    const saved = shortlist.read();
+    if (!saved.length && !dropped.length) { shortBox.hidden = true; shortBox.replaceChildren(); root.dataset.shortlist = 'ready'; return; }
+    const docs = [];
+    for (let d = lo; d < hi; d++) docs.push(d);
+    const byId = new Map();
+    for (const meta of await Promise.all(docs.map(d => index.meta(d)))) if (meta && meta.i) byId.set(meta.i.toLowerCase(), meta);
+    const kept = saved.filter(id => byId.has(id.toLowerCase()));
+    const gone = saved.filter(id => !byId.has(id.toLowerCase()));
+    if (gone.length) {
+      shortlist.write(kept);
+      dropped = [...new Set(dropped.concat(gone))];
+    }
+    const sep = t('list_separator') === 'list_separator' ? ', ' : t('list_separator');
+    const parts = [el('h2', { id: 'shortlist-heading', text: fill(t('search_shortlist_title'), { n: kept.length }) })];
+    if (dropped.length) parts.push(el('p', { class: 'note shortlist-dropped', text: fill(t('search_shortlist_dropped'), { ids: dropped.join(sep) }) }));
+    if (kept.length) {
+      const metas = kept.map(id => byId.get(id.toLowerCase()));
+      const cards = el('ul', { class: 'cards shortlist-cards' });
+      for (const meta of metas) {
+        const li = withStar(resultItem(meta, [], null, t, mode), meta);
+        // cards under the shortlist's heading
+        const h = li.querySelector('h2.card-title');
+        if (h) { const h3 = el('h3', { class: 'card-title' }, ...h.childNodes); h.replaceWith(h3); }
+        cards.append(li);
+      }
+      parts.push(cards);
+      const c = root.dataset;
+      if (c.contactUrl) {
+        const profiles = metas.map(m => ({ id: m.i, url: new URL(m.u, c.baseUrl || location.href).href }));
+        const href = shortlist.enquiryUrl(c.contactUrl, profiles, c.enquirySubject || '', c.enquiryBody || '');
+        parts.push(el('p', null, el('a', { class: 'button shortlist-enquire', href, text: fill(t('search_shortlist_enquire'), { n: kept.length, ids: profiles.map(p => p.id).join(sep) }) })));
+      }
+    }
+    parts.push(el('p', { class: 'contact-note', text: t('search_shortlist_note') }));
+    shortBox.replaceChildren(...parts);
+    shortBox.hidden = false;
+    syncStars();
+    root.dataset.shortlist = 'ready';
+  }
+  if (shortBox) addEventListener('storage', e => { if (e.key === null || e.key === 'tsunagi-shortlist') changedShortlist(); });
+
   // facet columns are fetched only when shown or needed: the talent directory, an open
   // filter panel, a filter in the URL, or sorting a query's results by date
   const wantFacets = () => mode === 'talents' || state.sel.size > 0 || !!state.avail || panel.closest('details').open
@@ -465,6 +524,7 @@ async function start(root) {
   let cols = null;
   let controls = null;
   let filterPanel = null;
+  let showButton = null;
   // one load for every run that wants the facets (an open panel's toggle and the
   // first run start together); a failed load is tried again by the next run
   let facetsLoad = null;
@@ -483,10 +543,29 @@ async function start(root) {
     if (mode === 'talents') {
       // on a narrow screen the filters come before the results: folded, so a phone
       // shows the keyword box and the first results at once; open beside them when wide
-      filterPanel = el('details', { class: 'facet-panel' }, el('summary', { text: t('filters') }), controls.node);
+      // On a phone the open panel is a sheet over the page (style.css), closed by a
+      // sticky button that always says how many people the filters leave.
+      const summary = el('summary', { text: t('filters') });
+      showButton = el('button', { type: 'button', class: 'button facet-show' });
+      filterPanel = el('details', { class: 'facet-panel' }, summary, controls.node, el('div', { class: 'facet-show-bar' }, showButton));
       const wide = window.matchMedia('(min-width: 56rem)');
       filterPanel.open = wide.matches;
-      wide.addEventListener('change', () => { if (wide.matches) filterPanel.open = true; });
+      // the open sheet is modal: the page under it is inert (no focus, no reading) until it closes
+      const modal = () => {
+        const on = filterPanel.open && !wide.matches;
+        for (let n = filterPanel; n.parentElement && n !== document.body; n = n.parentElement) {
+          for (const sib of n.parentElement.children) if (sib !== n && sib.tagName !== 'SCRIPT') sib.inert = on;
+        }
+      };
+      filterPanel.addEventListener('toggle', modal);
+      wide.addEventListener('change', () => { if (wide.matches) filterPanel.open = true; modal(); });
+      const close = () => {
+        filterPanel.open = false;
+        summary.focus();
+        status.scrollIntoView({ block: 'nearest' });
+      };
+      showButton.addEventListener('click', close);
+      filterPanel.addEventListener('keydown', e => { if (e.key === 'Escape' && filterPanel.open && !wide.matches) { e.preventDefault(); close(); } });
       facetsBox.replaceChildren(el('h2', { class: 'visually-hidden', text: t('filters') }), filterPanel);
     } else panel.append(controls.node);
     return cols;
@@ -545,6 +624,7 @@ async function start(root) {
       const active = [...state.sel.values()].reduce((a, v) => a + v.size, 0) + (state.avail ? 1 : 0);
       fold.querySelector('summary').textContent = t('filters') + (active ? ` (${active})` : '');
     }
+    if (showButton) showButton.textContent = fill(t(docs.length === 1 ? 'search_show_one' : 'search_show_n'), { n: docs.length });
     sortSelect.options[0].disabled = !found;
     if (mode === 'search' && !q && !state.sel.size && !state.avail) {
       list.replaceChildren(); more.hidden = true; status.textContent = '';
@@ -584,7 +664,7 @@ async function start(root) {
   async function page(docs, found) {
     const metas = await Promise.all(docs.map(d => index.meta(d)));
     const marks = found ? found.tokens : [];
-    return metas.map((meta, i) => resultItem(meta, marks, found && found.phrases.get(docs[i]), t, mode));
+    return metas.map((meta, i) => withStar(resultItem(meta, marks, found && found.phrases.get(docs[i]), t, mode), meta));
   }
 
   async function showMore() {
@@ -619,6 +699,7 @@ async function start(root) {
 
   if (foreign) writeUrl();
   await run();
+  await renderShortlist();
 }
 
 function sortDocs(docs, sort, found, cols) {
@@ -714,7 +795,8 @@ function buildControls(cols, mode, state, t, changed) {
       setSel(name, s);
       changed();
     });
-    return { li: el('li', null, box, el('label', { for: id }, label + ' ', count)), box, count };
+    // the label holds the box: label and box are one target, big enough for a finger
+    return { li: el('li', null, el('label', { for: id }, box, label + ' ', count)), box, count };
   }
 
   function setControls(name, col, fs) {
