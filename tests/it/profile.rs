@@ -448,3 +448,36 @@ fn a_plain_contact_url_keeps_the_talent_query() {
         );
     }
 }
+
+/// A report's speakers and organisations read in the page's language:
+/// `Name (Org, Role)` and `A, B` on English pages, `名前（所属・役職）` and
+/// `A、B` on Japanese ones (names themselves stay as written).
+#[test]
+fn report_facts_use_the_pages_punctuation() {
+    let (_out, tree) = example();
+    let links = regex::Regex::new(r"<a [^>]*>[^<]*</a>").expect("regex");
+    let mut english = 0;
+    for (path, bytes) in &tree {
+        if !path.contains("reports/sto-") || !path.ends_with("index.html") {
+            continue;
+        }
+        let page = String::from_utf8_lossy(bytes);
+        let Some(facts) = between(&page, "<dl class=\"facts\">", "</dl>") else {
+            continue;
+        };
+        // what the template writes around the names
+        let around = links.replace_all(facts, "");
+        if path.starts_with("en/") {
+            english += 1;
+            for mark in ['、', '（', '）', '・'] {
+                assert!(!around.contains(mark), "{path}: {mark} in {around}");
+            }
+            if facts.contains("Representative Director") {
+                assert!(around.contains(" (, Representative Director)"), "{around}");
+            }
+        } else if facts.contains("代表理事") {
+            assert!(around.contains("（・代表理事）"), "{path}: {around}");
+        }
+    }
+    assert!(english >= 4, "{english} English reports");
+}
