@@ -39,6 +39,36 @@ pub fn require_tools() {
 }
 
 /// Runs `node tests/tools/<script> <args>`.
+/// Runs the step interpreter `tests/tools/search-e2e.mjs` on the site in
+/// `dir` served under `mount` (steps handed over in a file, however many
+/// there are); its RESULT lines by label. Any page error, console error or
+/// failed request fails the test.
+pub fn scenario(
+    dir: &Path,
+    mount: &str,
+    steps: &serde_json::Value,
+) -> BTreeMap<String, serde_json::Value> {
+    let file = tempfile::NamedTempFile::new().expect("temporary file");
+    std::fs::write(file.path(), steps.to_string()).expect("write steps");
+    let o = node(
+        "search-e2e.mjs",
+        &[
+            &dir.to_string_lossy(),
+            mount,
+            &file.path().to_string_lossy(),
+        ],
+    );
+    let t = text(&o);
+    assert!(o.status.success(), "browser scenario failed:\n{t}");
+    t.lines()
+        .filter_map(|l| l.strip_prefix("RESULT "))
+        .map(|j| {
+            let v: serde_json::Value = serde_json::from_str(j).expect("RESULT is JSON");
+            (v["label"].as_str().expect("label").to_string(), v)
+        })
+        .collect()
+}
+
 pub fn node(script: &str, args: &[&str]) -> Output {
     require_tools();
     // One browser at a time: the test binary runs tests on both cores, and

@@ -62,6 +62,33 @@ pub fn copy_dir(src: &Path, dst: &Path) {
     }
 }
 
+/// `tsunagi build` of the site at `root` into `out` as of 2026-11-25, the
+/// date the example site's tests judge consent and availability by.
+pub fn build_into(root: &Path, out: &Path) {
+    let o = run(
+        &repo(),
+        &[
+            "build",
+            "--root",
+            &root.to_string_lossy(),
+            "--output",
+            &out.to_string_lossy(),
+            "--today",
+            "2026-11-25",
+            "-q",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+/// The example site (the repository root) built into `<tmp>/site`; the
+/// folder lives as long as the returned `TempDir`.
+pub fn built_example() -> tempfile::TempDir {
+    let out = tempfile::tempdir().expect("temp dir");
+    build_into(&repo(), &out.path().join("site"));
+    out
+}
+
 /// Every file under `dir`, hidden ones included: relative path → bytes.
 /// Nothing is skipped: every byte of an output folder is public, so the
 /// tests that judge one must see all of it. A symbolic link or other

@@ -8,29 +8,11 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::browser::node;
 use crate::harness::*;
 
-/// The example site's build date in these tests (every start month has come).
-const TODAY: &str = "2026-11-25";
-
-/// The example site (the repository root) built into `<tmp>/site`.
+/// The example site built into `<tmp>/site`, and its files.
 fn example() -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
-    let out = tempfile::tempdir().expect("temp dir");
-    let o = run(
-        &repo(),
-        &[
-            "build",
-            "--root",
-            &repo().to_string_lossy(),
-            "--output",
-            &out.path().join("site").to_string_lossy(),
-            "--today",
-            TODAY,
-            "-q",
-        ],
-    );
-    assert!(o.status.success(), "{}", text(&o));
+    let out = built_example();
     let tree = read_tree(&out.path().join("site"));
     (out, tree)
 }
@@ -90,23 +72,9 @@ fn id_of(path: &str) -> &str {
         .unwrap_or_default()
 }
 
-/// Runs `tests/tools/page-e2e.mjs`; its RESULT lines by label.
+/// Runs browser steps on the site in `dir` (served at `/`).
 fn scenario(dir: &Path, steps: Value) -> BTreeMap<String, Value> {
-    let file = tempfile::NamedTempFile::new().expect("temporary file");
-    std::fs::write(file.path(), steps.to_string()).expect("write steps");
-    let o = node(
-        "page-e2e.mjs",
-        &[&dir.to_string_lossy(), "/", &file.path().to_string_lossy()],
-    );
-    let t = text(&o);
-    assert!(o.status.success(), "browser scenario failed:\n{t}");
-    t.lines()
-        .filter_map(|l| l.strip_prefix("RESULT "))
-        .map(|j| {
-            let v: Value = serde_json::from_str(j).expect("RESULT is JSON");
-            (v["label"].as_str().expect("label").to_string(), v)
-        })
-        .collect()
+    crate::browser::scenario(dir, "/", &steps)
 }
 
 const ENQUIRE_BOX: &str = "(() => { const a = document.getElementById('enquire'); if (!a) return null; const r = a.getBoundingClientRect(); return { href: a.getAttribute('href'), text: a.textContent, top: r.top, bottom: r.bottom, left: r.left, right: r.right, width: innerWidth, height: innerHeight, visible: a.checkVisibility() }; })()";

@@ -129,21 +129,7 @@ fn scenario(out: &Path, steps: Value) -> BTreeMap<String, Value> {
 
 /// [`scenario`] for a site served under `mount`.
 fn scenario_at(out: &Path, mount: &str, steps: Value) -> BTreeMap<String, Value> {
-    let o = node(
-        "search-e2e.mjs",
-        &[&out.to_string_lossy(), mount, &steps.to_string()],
-    );
-    let text = text(&o);
-    assert!(o.status.success(), "browser scenario failed:\n{text}");
-    let mut results = BTreeMap::new();
-    for line in text.lines() {
-        if let Some(j) = line.strip_prefix("RESULT ") {
-            let v: Value = serde_json::from_str(j).expect("RESULT is JSON");
-            let label = v["label"].as_str().expect("label").to_string();
-            results.insert(label, v);
-        }
-    }
-    results
+    crate::browser::scenario(out, mount, &steps)
 }
 
 /// `[title, url]` of each result.
@@ -1094,22 +1080,8 @@ const SHEET: &str = r#"(() => {
 /// the panel beside the results, and the URL keeps the filters.
 #[test]
 fn chromium_filters_are_a_sheet_with_big_targets_on_a_phone() {
-    let out = tempfile::tempdir().expect("temp dir");
+    let out = built_example();
     let site = out.path().join("site");
-    let o = run(
-        &repo(),
-        &[
-            "build",
-            "--root",
-            &repo().to_string_lossy(),
-            "--output",
-            &site.to_string_lossy(),
-            "--today",
-            "2026-11-25",
-            "-q",
-        ],
-    );
-    assert!(o.status.success(), "{}", text(&o));
     for (lang, prefix, show_word) in [("ja", "", "人を表示"), ("en", "en/", "Show ")] {
         let r = scenario_at(
             &site,
@@ -1214,24 +1186,6 @@ fn chromium_filters_are_a_sheet_with_big_targets_on_a_phone() {
     }
 }
 
-/// The example site built from `root` into `<tmp>/<name>` (served at `/`).
-fn build_example(root: &Path, out: &Path) {
-    let o = run(
-        &repo(),
-        &[
-            "build",
-            "--root",
-            &root.to_string_lossy(),
-            "--output",
-            &out.to_string_lossy(),
-            "--today",
-            "2026-11-25",
-            "-q",
-        ],
-    );
-    assert!(o.status.success(), "{}", text(&o));
-}
-
 /// The shortlist: ☆ on a directory card and on a profile save two profile
 /// numbers in localStorage; they survive a reload; the directory shows them
 /// side by side with skills and facts and one enquiry link naming both.
@@ -1244,7 +1198,7 @@ fn build_example(root: &Path, out: &Path) {
 fn chromium_keeps_a_shortlist_and_drops_the_withdrawn() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let first = tmp.path().join("first");
-    build_example(&repo(), &first);
+    build_into(&repo(), &first);
     // no JavaScript, no ☆: the slot on a profile is hidden and empty
     let profile =
         std::fs::read_to_string(first.join("talents/t-2026-004/index.html")).expect("profile");
@@ -1345,7 +1299,7 @@ fn chromium_keeps_a_shortlist_and_drops_the_withdrawn() {
     assert!(md.contains("withdrawn: null"));
     std::fs::write(&t4, md.replace("withdrawn: null", "withdrawn: 2026-11-20")).expect("write");
     let second = tmp.path().join("second");
-    build_example(&root, &second);
+    build_into(&root, &second);
     assert!(
         !second.join("talents/t-2026-004").exists(),
         "withdrawn, unpublished"

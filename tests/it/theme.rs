@@ -7,26 +7,6 @@
 use crate::browser::node;
 use crate::harness::*;
 
-/// The example site (the repository root) built into a temporary folder.
-fn example() -> tempfile::TempDir {
-    let out = tempfile::tempdir().expect("temp dir");
-    let o = run(
-        &repo(),
-        &[
-            "build",
-            "--root",
-            &repo().to_string_lossy(),
-            "--output",
-            &out.path().join("site").to_string_lossy(),
-            "--today",
-            "2026-11-25",
-            "-q",
-        ],
-    );
-    assert!(o.status.success(), "{}", text(&o));
-    out
-}
-
 const PAGES: &[&str] = &[
     "",
     "talents/",
@@ -45,7 +25,7 @@ const PAGES: &[&str] = &[
 
 #[test]
 fn main_page_types_fit_small_screens_and_make_no_outside_requests() {
-    let out = example();
+    let out = built_example();
     let shots = repo().join("target/screenshots");
     let mut args = vec![
         out.path().join("site").to_string_lossy().to_string(),
@@ -76,7 +56,7 @@ fn main_page_types_fit_small_screens_and_make_no_outside_requests() {
 /// absolute URL, the contact address and the date it was printed.
 #[test]
 fn every_profile_prints_on_one_a4_page_with_a_footer_and_without_navigation() {
-    let out = example();
+    let out = built_example();
     let site = out.path().join("site");
     let tree = read_tree(&site);
     let profiles: Vec<String> = tree
@@ -159,7 +139,7 @@ fn every_profile_prints_on_one_a4_page_with_a_footer_and_without_navigation() {
 /// stay byte-identical; print-date.js puts today's date in at print time.
 #[test]
 fn the_print_footer_dates_from_the_build_without_javascript() {
-    let out = example();
+    let out = built_example();
     let site = out.path().join("site");
     let ja = std::fs::read_to_string(site.join("talents/t-2026-001/index.html")).expect("ja");
     let en = std::fs::read_to_string(site.join("en/talents/t-2026-001/index.html")).expect("en");
@@ -180,7 +160,7 @@ fn the_print_footer_dates_from_the_build_without_javascript() {
 /// `noindex` by the privacy rules.
 #[test]
 fn lighthouse_scores_are_perfect_where_the_privacy_rules_allow() {
-    let out = example();
+    let out = built_example();
     let pages = [
         "",
         "stories/meet-amir/",

@@ -9,6 +9,7 @@
 //        {report: "label"} {counts: "facet"} {options: "label"} {focus: "label"}
 //        {eval: "js expression", label} {axe: "label"} {reload: true}
 //        {viewport: [width, height]} (a phone's screen, say; then goto or reload)
+//        {scroll: y}                 (scrolls the page to y px)
 //        {tap: "selector"} (a real click that starts no search: opening or closing a panel, a ☆)
 //        {shortlist: "label"} (waits for the directory's shortlist; prints what it shows and stores)
 //        {store: "json"} (sets the saved shortlist, as a visit before this one left it)
@@ -55,6 +56,8 @@ try {
       await settled(0);
     } else if (step.viewport) {
       await page.setViewportSize({ width: step.viewport[0], height: step.viewport[1] });
+    } else if (step.scroll !== undefined) {
+      await page.evaluate(y => window.scrollTo(0, y), step.scroll);
     } else if (step.reload) {
       await page.reload();
       await settled(0);
