@@ -61,105 +61,61 @@ fn imports(code: &str) -> Vec<(usize, String)> {
     paths_after(code, "crate::")
 }
 
-/// The first segment after each `prefix` (`crate::`, `super::`) in `code`.
+/// The first segment after each `prefix` (`crate::`, `super::`) in `code`,
+/// with its line: `prefix x::…` gives `x`, and `prefix {x, y::z}` (over
+/// several lines, too) gives `x` and `y`. Comments are not code.
 fn paths_after(code: &str, prefix: &str) -> Vec<(usize, String)> {
+    let code: String = code
+        .lines()
+        .map(|l| match l.trim_start().starts_with("//") {
+            true => "",
+            false => l.split("//").next().unwrap_or(""),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let ident = |s: &str| -> String {
+        s.trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect()
+    };
     let mut out = Vec::new();
-    let mut in_group: Option<(usize, i32)> = None;
-    for (n, raw) in code.lines().enumerate() {
-        let line = raw.trim_start();
-        if line.starts_with("//") {
+    for (at, _) in code.match_indices(prefix) {
+        // `$crate::`, `other_crate::`, `super::super::`'s second half
+        if code[..at]
+            .chars()
+            .last()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == ':')
+        {
             continue;
         }
-        let line = line.split("//").next().unwrap_or("");
-        let mut rest = line;
-        // a `use crate::{ … }` spread over several lines
-        if let Some((_, depth)) = in_group.as_mut() {
-            let (names, left, closed) = group_names(rest, depth);
-            out.extend(names.into_iter().map(|m| (n + 1, m)));
-            rest = left;
-            if closed {
-                in_group = None;
-            } else {
-                continue;
-            }
-        }
-        while let Some(at) = rest.find(prefix) {
-            let before = rest[..at].chars().last();
-            rest = &rest[at + prefix.len()..];
-            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$') {
-                continue; // `$crate::` or `other_crate::`
-            }
-            if let Some(group) = rest.strip_prefix('{') {
-                let mut depth = 1;
-                let (names, left, closed) = group_names(group, &mut depth);
-                out.extend(names.into_iter().map(|m| (n + 1, m)));
-                if !closed {
-                    in_group = Some((n, depth));
+        let line = code[..at].matches('\n').count() + 1;
+        let rest = &code[at + prefix.len()..];
+        let Some(group) = rest.strip_prefix('{') else {
+            out.push((line, ident(rest)));
+            continue;
+        };
+        // the items of the group, split at its own commas
+        let mut depth = 0;
+        let mut item = 0;
+        for (i, c) in group.char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => {
+                    out.push((line, ident(&group[item..i])));
                     break;
                 }
-                rest = left;
-            } else {
-                let name: String = rest
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
-                out.push((n + 1, name));
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    out.push((line, ident(&group[item..i])));
+                    item = i + 1;
+                }
+                _ => {}
             }
         }
     }
+    out.retain(|(_, name)| !name.is_empty());
     out
-}
-
-/// The first segment of each path at depth 1 of a `{ … }` group; returns
-/// the names, the text after the group and whether it closed.
-fn group_names<'a>(text: &'a str, depth: &mut i32) -> (Vec<String>, &'a str, bool) {
-    let mut names = Vec::new();
-    let mut word = String::new();
-    let mut first_segment = *depth == 1;
-    for (i, c) in text.char_indices() {
-        match c {
-            '{' => *depth += 1,
-            '}' => {
-                *depth -= 1;
-                if *depth == 0 {
-                    if !word.is_empty() && first_segment {
-                        names.push(std::mem::take(&mut word));
-                    }
-                    return (names, &text[i + 1..], true);
-                }
-            }
-            ',' if *depth == 1 => {
-                if !word.is_empty() && first_segment {
-                    names.push(std::mem::take(&mut word));
-                }
-                word.clear();
-                first_segment = true;
-                continue;
-            }
-            ':' if *depth == 1 => {
-                if !word.is_empty() && first_segment {
-                    names.push(std::mem::take(&mut word));
-                }
-                first_segment = false;
-            }
-            c if (c.is_alphanumeric() || c == '_') && *depth == 1 && first_segment => {
-                word.push(c);
-                continue;
-            }
-            _ => {}
-        }
-        if !(c.is_alphanumeric() || c == '_') {
-            // `self as x`, spaces: the segment's word is complete
-            if !word.is_empty() && first_segment && c != ' ' {
-                names.push(std::mem::take(&mut word));
-                first_segment = false;
-            }
-        }
-    }
-    if !word.is_empty() && first_segment {
-        names.push(word);
-    }
-    (names, "", false)
 }
 
 /// The top-level module a file under `src/` belongs to.
