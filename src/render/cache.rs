@@ -358,7 +358,11 @@ pub fn render_site_cached(
                 });
             let path = match job {
                 Job::Home => format!("{}/", lang.prefix),
-                Job::Search => format!("{}/search/", lang.prefix),
+                Job::Search => {
+                    // its suggestions: the most used terms
+                    f.num(facet_fps[*li]);
+                    format!("{}/search/", lang.prefix)
+                }
                 Job::NotFound => "/404.html".to_string(),
                 Job::List { kind, page } => {
                     let section = lang.section(*kind);

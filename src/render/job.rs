@@ -179,6 +179,7 @@ pub(crate) fn render_job(
                 "search",
                 &SearchView {
                     index_url: vb.urls.url(&format!("{prefix}/{SEARCH_INDEX_DIR}/")),
+                    popular: popular(vb, l.lang),
                 },
             );
             let c = Common {
@@ -483,6 +484,9 @@ pub(crate) struct HomeView<'a> {
 #[derive(Serialize)]
 pub(crate) struct SearchView {
     pub(crate) index_url: String,
+    /// What to look at before typing: the most used job categories,
+    /// skills and tags, as links to their pages (they work without JavaScript).
+    pub(crate) popular: Vec<Facet>,
 }
 
 #[derive(Serialize)]
@@ -509,6 +513,42 @@ pub(crate) struct Facet {
     pub(crate) name: String,
     pub(crate) url: String,
     pub(crate) terms: Vec<TermLink>,
+}
+
+/// How many terms of each taxonomy the search page suggests.
+const POPULAR: usize = 8;
+
+/// The search page's suggestions: job categories, skills and tags, the
+/// most used first (pages of every kind count), at most [`POPULAR`] each.
+pub(crate) fn popular(vb: &ViewBuilder<'_>, lang: &crate::site::Language) -> Vec<Facet> {
+    let mut out = Vec::new();
+    for kind in [
+        TaxonomyKind::JobCategories,
+        TaxonomyKind::Skills,
+        TaxonomyKind::Tags,
+    ] {
+        let Some(tax) = lang.taxonomy(kind).filter(|t| !t.terms.is_empty()) else {
+            continue;
+        };
+        let mut terms: Vec<TermLink> = tax
+            .terms
+            .iter()
+            .map(|t| TermLink {
+                name: vb.term_display(kind, &t.name),
+                url: vb.urls.url(&t.path),
+                count: t.pages.len(),
+            })
+            .collect();
+        terms.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+        terms.truncate(POPULAR);
+        out.push(Facet {
+            kind,
+            name: i18n::string(vb.strings, &format!("taxonomy_{}", kind.name())),
+            url: vb.urls.url(&tax.path),
+            terms,
+        });
+    }
+    out
 }
 
 pub(crate) fn facets(vb: &ViewBuilder<'_>, lang: &crate::site::Language) -> Vec<Facet> {

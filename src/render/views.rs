@@ -150,6 +150,11 @@ pub struct Card<'a> {
     /// The start month is this build's month or earlier.
     pub available_now: bool,
     pub remote_ok: bool,
+    /// The levels a recruiter screens on first, as badges: Japanese
+    /// (`日本語 N2`) and English (`英語 CEFR C1`), those the profile gives.
+    pub badges: Vec<String>,
+    /// Years of work experience in words (`経験6年`).
+    pub experience: Option<String>,
     pub photo_url: Option<String>,
     // reports
     pub series: Option<String>,
@@ -331,28 +336,33 @@ impl<'a> ViewBuilder<'a> {
 
     /// A term written as `name` (a skill, a tag …) as this language shows
     /// it: the name of its term's key in the strings (`skill_names` …),
-    /// else as written. Borrowed when the site names none: every list
-    /// entry's card and every page's search text use it.
+    /// else as its term is spelt, so `ui/ux` on one card and `UI/UX` on
+    /// the next are one skill spelt one way everywhere. Borrowed when that
+    /// is how it is written: every list entry's card and every page's
+    /// search text use it.
     pub fn shown_name<'p>(&self, kind: TaxonomyKind, name: &'p str) -> Cow<'p, str> {
         let Some(group) = i18n::names_group(kind) else {
             return Cow::Borrowed(name);
         };
-        let named = matches!(
-            self.strings.get(group),
-            Some(serde_yaml::Value::Mapping(m)) if !m.is_empty()
-        );
-        if !named {
-            return Cow::Borrowed(name);
-        }
         let key = self
             .site
             .language(self.lang)
             .and_then(|l| l.taxonomy(kind))
             .and_then(|t| t.term(name))
             .map_or(name, |t| t.name.as_str());
-        match i18n::lookup_str(self.strings, group, key) {
-            shown if shown != key => Cow::Owned(shown.to_string()),
-            _ => Cow::Borrowed(name),
+        let named = matches!(
+            self.strings.get(group),
+            Some(serde_yaml::Value::Mapping(m)) if !m.is_empty()
+        );
+        let shown = if named {
+            i18n::lookup_str(self.strings, group, key)
+        } else {
+            key
+        };
+        if shown == name {
+            Cow::Borrowed(name)
+        } else {
+            Cow::Owned(shown.to_string())
         }
     }
 
@@ -460,6 +470,8 @@ impl<'a> ViewBuilder<'a> {
             available_from: None,
             available_now: false,
             remote_ok: false,
+            badges: Vec::new(),
+            experience: None,
             photo_url: None,
             series: None,
             number: None,
@@ -474,14 +486,19 @@ impl<'a> ViewBuilder<'a> {
                     .iter()
                     .map(|s| self.shown_name(TaxonomyKind::Skills, &s.name))
                     .collect();
-                card.languages = t
-                    .languages
+                let label = |l| match self.language_label(l) {
+                    (name, level) if level.is_empty() => name,
+                    (name, level) => format!("{name} {level}"),
+                };
+                card.languages = t.languages.iter().map(label).collect();
+                card.badges = ["ja", "en"]
                     .iter()
-                    .map(|l| match self.language_label(l) {
-                        (name, level) if level.is_empty() => name,
-                        (name, level) => format!("{name} {level}"),
-                    })
+                    .filter_map(|code| t.languages.iter().find(|l| l.code == *code))
+                    .map(label)
                     .collect();
+                card.experience = t
+                    .experience_years
+                    .and_then(|n| experience_text(n, self.strings));
                 card.regions = self.regions(t);
                 card.available_from = self.available_from(t);
                 card.available_now = t.available_now;
@@ -772,13 +789,8 @@ pub fn facts_line(v: &TalentView<'_>, strings: &Strings) -> Vec<String> {
     if v.remote_ok {
         out.push(i18n::string(strings, "facts_remote_ok"));
     }
-    if let Some(n) = v.experience_years.filter(|&n| n > 0) {
-        let key = if n == 1 && strings.contains_key("facts_experience_one") {
-            "facts_experience_one"
-        } else {
-            "facts_experience"
-        };
-        out.push(i18n::string(strings, key).replace("{n}", &n.to_string()));
+    if let Some(e) = v.experience_years.and_then(|n| experience_text(n, strings)) {
+        out.push(e);
     }
     if let Some(from) = &v.available_from {
         out.push(if v.available_now {
@@ -788,4 +800,18 @@ pub fn facts_line(v: &TalentView<'_>, strings: &Strings) -> Vec<String> {
         });
     }
     out
+}
+
+/// Years of experience in words (`経験6年`, `1 year's experience`); none
+/// for zero, which says nothing a recruiter can use.
+fn experience_text(n: u32, strings: &Strings) -> Option<String> {
+    if n == 0 {
+        return None;
+    }
+    let key = if n == 1 && strings.contains_key("facts_experience_one") {
+        "facts_experience_one"
+    } else {
+        "facts_experience"
+    };
+    Some(i18n::string(strings, key).replace("{n}", &n.to_string()))
 }

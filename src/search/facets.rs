@@ -209,7 +209,10 @@ pub fn build(
     let tax = |k: TaxonomyKind| language.and_then(|l| l.taxonomy(k));
     rayon::join(
         || all_file(site, strings, docs, tax(TaxonomyKind::Tags)),
-        || talent_file(lang, strings, &docs[..talents.min(docs.len())], &tax),
+        || {
+            let talents = &docs[..talents.min(docs.len())];
+            talent_file(lang, strings, talents, &tax, site.today)
+        },
     )
 }
 
@@ -252,7 +255,15 @@ fn talent_file<'a>(
     strings: &Strings,
     docs: &[&'a Page],
     tax: &(dyn Fn(TaxonomyKind) -> Option<&'a Taxonomy> + Sync),
+    today: Option<chrono::NaiveDate>,
 ) -> Vec<u8> {
+    // The availability filter starts at the build's month: a start month that
+    // has come counts as this month, labelled 即日可 / Available now (the site
+    // is rebuilt daily), so the select never offers a month already past.
+    let now = today.map(|d| {
+        use chrono::Datelike;
+        d.year() as i64 * 12 + d.month0() as i64
+    });
     let s = |k: &str| i18n::string(strings, k);
     let talents: Vec<Option<&crate::content::Talent>> = docs
         .iter()
@@ -348,11 +359,20 @@ fn talent_file<'a>(
             let from = t.and_then(|t| t.availability.as_ref()).and_then(|a| a.from);
             avail.push(from.map(|ym| {
                 let m = month_number(ym);
-                months
-                    .entry(m)
-                    .or_insert_with(|| i18n::format_year_month(ym, lang));
-                m
+                match now {
+                    Some(now) if m <= now => now,
+                    _ => {
+                        months
+                            .entry(m)
+                            .or_insert_with(|| i18n::format_year_month(ym, lang));
+                        m
+                    }
+                }
             }));
+        }
+        // the first option, whoever it holds, once any profile gives a month
+        if let Some(now) = now.filter(|_| avail.iter().any(Option::is_some)) {
+            months.insert(now, s("available_now"));
         }
         let type_order = |a: &Val<'_>, b: &Val<'_>| type_rank(&a.0).cmp(&type_rank(&b.0));
         (

@@ -152,6 +152,12 @@ struct Meta<'a> {
     sk: Vec<std::borrow::Cow<'a, str>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     la: Vec<String>,
+    /// Japanese and English levels, as the card's badges.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    b: Vec<String>,
+    /// Years of experience, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    e: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     r: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -215,6 +221,8 @@ fn meta<'a>(vb: &ViewBuilder<'_>, p: &'a Page) -> Meta<'a> {
             Vec::new()
         },
         la: c.languages,
+        b: c.badges,
+        e: c.experience,
         r: c.regions,
         a: c.available_from,
         se: c.series,
@@ -412,6 +420,10 @@ struct Manifest<'a> {
     chunk: usize,
     /// Results per page in the talent directory (site.yaml `paginate`).
     paginate: usize,
+    /// The build's month (`2026-12`): the availability filter starts there,
+    /// and a link asking for an earlier month means "available now".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    month: Option<String>,
     ui: BTreeMap<String, String>,
 }
 
@@ -535,6 +547,7 @@ fn build_language(
         phrase_count: enc.phrase_count,
         chunk: CHUNK,
         paginate: site.config.paginate,
+        month: site.today.map(|d| d.format("%Y-%m").to_string()),
         ui: ui_strings(strings),
     };
     let dir = index_dir(&lang.prefix);

@@ -15,6 +15,8 @@
 //!   symbolic links out of the site, NUL bytes, text that is not UTF-8.
 //! * `browser`: the headless-Chromium harness (playwright-core scripts in tests/tools).
 //! * `search`: the search index, and search and facets driven in Chromium.
+//! * `directory`: cards as whole links with levels and years, kind labels,
+//!   filter chips, drop-a-filter hints, the search page's suggestions (#23).
 //! * `search_recall`: recall and precision on a generated corpus with known answers.
 //! * `profile`: the profile a recruiter reads: the enquiry action on the first
 //!   screen, the facts line, availability by the build's date, English pages in
@@ -30,6 +32,7 @@ mod architecture;
 mod broken;
 mod browser;
 mod cli;
+mod directory;
 mod faults;
 mod fixtures;
 mod guard;

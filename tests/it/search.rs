@@ -211,6 +211,8 @@ fn every_language_gets_an_index_of_what_it_publishes() {
     assert_eq!(ja.meta[0]["h"], "バックエンドエンジニア（Python / Django）");
     // available from April 2026: by the build date (June) that reads as now, as on the card
     assert_eq!(ja.meta[0]["a"], "即日可");
+    // the build's month: the availability filter starts there
+    assert_eq!(ja.manifest["month"], "2026-06");
     assert_eq!(
         ja.meta[0]["dt"], "2026-05",
         "a talent's date is its review month"
@@ -766,10 +768,10 @@ fn chromium_browses_the_talent_directory_with_facets() {
             {"check": {"name": "skill", "value": "python"}},
             {"select": "日本語", "value": "N2"},
             {"report": "N2 or better"},
-            {"select": "就業可能時期", "value": "2026-03"},
-            {"report": "available by March"},
-            {"select": "就業可能時期", "value": "2026-04"},
-            {"report": "available by April"},
+            {"select": "就業可能時期", "value": "2026-09"},
+            {"report": "available by September"},
+            {"select": "就業可能時期", "value": "2026-06"},
+            {"report": "available now"},
             {"options": "就業可能時期"},
             {"select": "並び順", "value": "availability"},
             {"report": "by availability"},
@@ -823,23 +825,25 @@ fn chromium_browses_the_talent_directory_with_facets() {
     assert_eq!(r["python"]["search"], "?skill=python");
     // N1 and N2 pass "N2 or better", N3 and N4 do not
     assert_eq!(urls(&r["N2 or better"]), [PY, DESIGN, NURSE]);
-    assert_eq!(urls(&r["available by March"]), [NURSE]);
-    assert_eq!(urls(&r["available by April"]), [PY, DESIGN, NURSE]);
+    // t-go (September) is not N2; March and April have come by the build (June):
+    // those three are available now, and the months start at June
+    assert_eq!(urls(&r["available by September"]), [PY, DESIGN, NURSE]);
+    assert_eq!(urls(&r["available now"]), [PY, DESIGN, NURSE]);
     assert_eq!(
         strings(&r["options:就業可能時期"]["values"]),
         [
             "指定なし",
-            "2026年3月までに就業可能 (1)",
-            "2026年4月までに就業可能 (3)",
+            "今すぐ就業可能 (3)",
             "2026年9月までに就業可能 (3)"
         ],
-        "counts ignore the month chosen, not the other filters"
+        "counts ignore the month chosen, not the other filters; no month before the build's"
     );
-    assert_eq!(urls(&r["by availability"]), [NURSE, PY, DESIGN]);
+    // everyone available now ranks alike: document order (newest review first)
+    assert_eq!(urls(&r["by availability"]), [PY, DESIGN, NURSE]);
     assert_eq!(urls(&r["remote"]), [PY, DESIGN]);
     assert_eq!(
         r["remote"]["search"],
-        "?sort=availability&remote=yes&lang=ja:N2&avail=2026-04"
+        "?sort=availability&remote=yes&lang=ja:N2&avail=2026-06"
     );
     // the URL is the whole state: a reload (or a bookmark) shows the same
     assert_eq!(urls(&r["reloaded"]), [PY, DESIGN]);
@@ -898,11 +902,13 @@ fn chromium_links_to_values_the_site_lacks() {
             {"goto": "talents/?lang=ja:N5"},
             {"report": "a level nobody has exactly"},
             {"options": "日本語"},
-            {"goto": "talents/?avail=2026-06"},
+            {"goto": "talents/?avail=2026-07"},
             {"report": "a month nobody starts in"},
             {"options": "就業可能時期"},
+            {"goto": "talents/?avail=2026-06"},
+            {"report": "available now"},
             {"goto": "talents/?avail=2026-04"},
-            {"report": "april"},
+            {"report": "a month already past"},
             {"goto": "search/?q=エンジニア&kind=nope"},
             {"report": "stale kind"},
             {"goto": "search/?tag=存在しない"},
@@ -985,15 +991,22 @@ fn chromium_links_to_values_the_site_lacks() {
     );
     assert_eq!(
         urls(&r["a month nobody starts in"]),
-        urls(&r["april"]),
-        "nobody starts in May or June"
+        urls(&r["available now"]),
+        "nobody starts in July"
     );
-    assert!(
-        strings(&r["options:就業可能時期"]["values"])
-            .contains(&"2026年6月までに就業可能 (3)".to_string()),
-        "{:?}",
-        r["options:就業可能時期"]
+    assert_eq!(urls(&r["available now"]), [PY, DESIGN, NURSE]);
+    assert_eq!(
+        strings(&r["options:就業可能時期"]["values"]),
+        [
+            "指定なし",
+            "今すぐ就業可能 (3)",
+            "2026年7月までに就業可能 (3)",
+            "2026年9月までに就業可能 (4)"
+        ]
     );
+    // an old link's month has passed by the build: it means "now", and the URL says so
+    assert_eq!(urls(&r["a month already past"]), [PY, DESIGN, NURSE]);
+    assert_eq!(r["a month already past"]["search"], "?avail=2026-06");
 }
 
 /// On a phone the directory's filters would come before the results, a

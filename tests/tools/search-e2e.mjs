@@ -83,6 +83,8 @@ try {
       await settled(prev);
     } else if (step.tap !== undefined) {
       await page.click(step.tap);
+      // what the click queued (a details element's toggle event, its handlers) has run
+      await page.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))));
     } else if (step.shortlist !== undefined) {
       await page.waitForFunction(() => { const r = document.querySelector('[data-search-index]'); return !r || r.dataset.shortlist === 'ready'; }, null, { timeout: 15000 });
       out(step.shortlist, await page.evaluate(() => {

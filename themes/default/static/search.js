@@ -452,7 +452,11 @@ async function start(root) {
     (form || input).after(toolbar);
     facetFile = 'all';
   }
-  results.append(status, list, more);
+  // the filters in force, each a chip that drops it, and 「すべて解除」; when nothing
+  // matches, which filter to drop and how many that would show
+  const chips = el('div', { class: 'active-filters', hidden: true });
+  const hints = el('div', { class: 'filter-hints', hidden: true });
+  results.append(status, chips, hints, list, more);
 
   // the shortlist (talents): the saved profiles side by side, one enquiry link naming
   // them all; a saved profile the directory no longer publishes is dropped, with a note
@@ -535,7 +539,7 @@ async function start(root) {
   async function loadFacets() {
     const loaded = await index.facets(facetFile);
     const before = urlState();
-    controls = buildControls(loaded, mode, state, t, () => { writeUrl(); run(); });
+    controls = buildControls(loaded, mode, state, t, () => { writeUrl(); run(); }, m.month);
     // the controls settle what a link asked for (a name for its key, one level per
     // language, no month without availability data): the URL follows
     if (urlState() !== before) writeUrl();
@@ -617,7 +621,9 @@ async function start(root) {
     let docs = [];
     if (found) { for (const d of found.scores.keys()) if (d >= lo && d < hi) docs.push(d); }
     else if (!q) for (let d = lo; d < hi; d++) docs.push(d);
+    const candidates = docs;
     if (controls) docs = controls.filter(docs);
+    showActive(candidates, docs.length, q);
     // how many filters hold, in the summary of the panel that may be folded
     const fold = filterPanel || panel.closest('details');
     if (fold) {
@@ -626,7 +632,10 @@ async function start(root) {
     }
     if (showButton) showButton.textContent = fill(t(docs.length === 1 ? 'search_show_one' : 'search_show_n'), { n: docs.length });
     sortSelect.options[0].disabled = !found;
-    if (mode === 'search' && !q && !state.sel.size && !state.avail) {
+    // before a query, the search page suggests roles, skills and tags (search.html)
+    const idle = mode === 'search' && !q && !state.sel.size && !state.avail;
+    for (const p of root.querySelectorAll('.search-popular')) p.hidden = !idle;
+    if (idle) {
       list.replaceChildren(); more.hidden = true; status.textContent = '';
       return done(q, 0);
     }
@@ -652,6 +661,51 @@ async function start(root) {
     } catch { /* User Timing level 3 missing: no measure */ }
     done(q, docs.length);
   }
+  /** Redraws the chips of the filters in force and, when nothing matches, the hints. */
+  function showActive(candidates, n, q) {
+    const active = controls ? controls.active() : [];
+    const unit = mode === 'talents' ? 'search_drop_hint' : 'search_drop_hint_items';
+    const apply = change => () => { change(); controls?.sync(); writeUrl(); run(); };
+    chips.replaceChildren();
+    if (active.length) {
+      const ul = el('ul', { 'aria-label': t('search_active_filters') });
+      for (const a of active) {
+        ul.append(el('li', null, el('button', { type: 'button', class: 'filter-chip', 'aria-label': fill(t('search_remove_filter'), { label: a.label }) },
+          a.label, el('span', { 'aria-hidden': 'true', text: ' ×' }))));
+        ul.lastChild.firstChild.addEventListener('click', apply(a.remove));
+      }
+      const all = el('button', { type: 'button', class: 'filter-clear', text: t('search_clear_all') });
+      all.addEventListener('click', apply(() => { state.sel.clear(); state.avail = ''; }));
+      ul.append(el('li', null, all));
+      chips.append(ul);
+    }
+    chips.hidden = !active.length;
+    // how many each filter held back: drop it alone (the others, and the words, stay)
+    const drops = [];
+    if (!n && controls) {
+      const saved = [state.avail, [...state.sel].map(([k, v]) => [k, new Set(v)])];
+      const restore = () => { state.avail = saved[0]; state.sel.clear(); for (const [k, v] of saved[1]) state.sel.set(k, new Set(v)); };
+      for (const a of active) {
+        a.remove();
+        drops.push({ label: a.label, n: controls.filter(candidates, false).length, change: a.remove });
+        restore();
+      }
+    }
+    if (!n && q && controls && active.length) {
+      const all = [];
+      for (let d = lo; d < hi; d++) all.push(d);
+      drops.push({ label: q, n: controls.filter(all, false).length, change: () => { state.q = ''; input.value = ''; } });
+    }
+    const useful = drops.filter(d => d.n > 0).sort((a, b) => b.n - a.n).slice(0, 3);
+    hints.replaceChildren(...useful.map(d => {
+      const key = d.n === 1 && ui[unit + '_one'] ? unit + '_one' : unit;
+      const b = el('button', { type: 'button', class: 'filter-hint', text: fill(t(key), { label: d.label, n: d.n }) });
+      b.addEventListener('click', apply(d.change));
+      return b;
+    }));
+    hints.hidden = !useful.length;
+  }
+
   // the page's state for scripts and tests: the query shown, how many results, runs completed
   function done(q, n) {
     root.dataset.query = q;
@@ -730,11 +784,15 @@ export function levelOk(have, want) {
 }
 
 /** The facet controls and the filter/count logic of one page. */
-function buildControls(cols, mode, state, t, changed) {
+function buildControls(cols, mode, state, t, changed, buildMonth) {
   const node = el('div', { class: 'facet-groups' });
   // a group filters on one facet (or one language); prepare() → test(doc), or null when inactive
   const groups = [];
   const updaters = [];
+  // selects to set again from the state; what each language requirement is called
+  const syncers = [];
+  const langLabels = new Map();
+  let availLabel = () => state.avail;
   let uid = 0;
   const names = FACETS[mode];
   const legend = { kind: 'search_kind', tag: 'taxonomy_tags', job: 'desired_roles', skill: 'skills', lang: 'languages', region: 'regions', type: 'employment_types', remote: 'remote', avail: 'available_from' };
@@ -870,6 +928,8 @@ function buildControls(cols, mode, state, t, changed) {
       const optionEls = opts.map(o => el('option', { value: o.value, text: o.text }));
       select.append(...optionEls);
       select.value = current().get(g.key) || '';
+      syncers.push(() => { select.value = current().get(g.key) || ''; });
+      for (const o of opts.slice(1)) langLabels.set(o.value === 'any' ? g.key : `${g.key}:${o.value}`, o.value === 'any' ? `${g.label} (${o.text})` : o.text.startsWith(g.label) ? o.text : `${g.label} ${o.text}`);
       select.addEventListener('change', () => {
         const s = new Set([...sel('lang')].filter(v => v.split(':')[0] !== g.key));
         if (select.value) s.add(select.value === 'any' ? g.key : `${g.key}:${select.value}`);
@@ -902,15 +962,20 @@ function buildControls(cols, mode, state, t, changed) {
     const id = `f-avail-${uid++}`;
     const select = el('select', { id });
     // a month a link asks for is an option even when nobody becomes available in it
-    const asked = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(state.avail);
-    const askedMonth = asked ? Number(asked[1]) * 12 + Number(asked[2]) - 1 : null;
+    const monthOf = k => { const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(k || ''); return m ? Number(m[1]) * 12 + Number(m[2]) - 1 : null; };
+    // the months start at the build's: a month already past (an old link) means "now"
+    const now = monthOf(buildMonth);
+    let askedMonth = monthOf(state.avail);
+    if (askedMonth !== null && now !== null && askedMonth < now) { askedMonth = now; state.avail = monthKey(now); }
     const months = [...new Set([...col.labels.keys()].concat(askedMonth === null ? [] : [askedMonth]))].sort((a, b) => a - b);
     const monthName = mo => col.labels.get(mo) || new Intl.DateTimeFormat(document.documentElement.lang || undefined, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(Date.UTC(Math.floor(mo / 12), mo % 12, 1));
-    const opts = [{ value: '', text: t('search_any') }].concat(months.map(mo => ({ value: monthKey(mo), month: mo, text: fill(t('search_available_by'), { date: monthName(mo) }) })));
+    const opts = [{ value: '', text: t('search_any') }].concat(months.map(mo => ({ value: monthKey(mo), month: mo, text: mo === now ? t('search_available_now') : fill(t('search_available_by'), { date: monthName(mo) }) })));
     const optionEls = opts.map(o => el('option', { value: o.value, text: o.text }));
     select.append(...optionEls);
     select.value = state.avail;
     if (select.value !== state.avail) state.avail = '';
+    syncers.push(() => { select.value = state.avail; });
+    availLabel = () => (opts.find(o => o.value === state.avail) || { text: state.avail }).text;
     select.addEventListener('change', () => { state.avail = select.value; changed(); });
     fs.append(el('label', { for: id, class: 'visually-hidden', text: t('available_from') }), select);
     const gi = groups.length;
@@ -929,11 +994,36 @@ function buildControls(cols, mode, state, t, changed) {
     });
   }
 
+  /** The label a chip shows for value `key` of facet `name`. */
+  function labelOf(name, key) {
+    if (name === 'lang') return langLabels.get(key) || key;
+    const col = cols.get(name);
+    const v = col && !col.num && col.values.find(x => x.key === key);
+    return v ? v.label : key;
+  }
+
   return {
     node,
+    /** The filters in force, in the order the panel shows them: a label, and how to drop it. */
+    active() {
+      const out = [];
+      for (const name of names) {
+        if (name === 'avail') {
+          if (state.avail) out.push({ label: availLabel(), remove: () => { state.avail = ''; } });
+          continue;
+        }
+        for (const key of sel(name)) out.push({ label: labelOf(name, key), remove: () => { const s = new Set(sel(name)); s.delete(key); setSel(name, s); } });
+      }
+      return out;
+    },
+    /** Boxes and selects show the state again (after a chip or a hint changed it). */
+    sync() {
+      for (const box of node.querySelectorAll('input[type=checkbox]')) box.checked = sel(box.name).has(box.value);
+      for (const f of syncers) f();
+    },
     /** Documents passing every active filter; recounts every value (a value of an "any"
      *  facet counts the documents that would match if it were added to the selection). */
-    filter(docs) {
+    filter(docs, recount = true) {
       const tests = groups.map(g => g.prepare());
       const fails = new Uint8Array(docs.length);
       const failed = new Int16Array(docs.length).fill(-1);
@@ -947,7 +1037,7 @@ function buildControls(cols, mode, state, t, changed) {
       const eligible = function* (gi, disjunctive) {
         for (let k = 0; k < docs.length; k++) if (fails[k] === 0 || (disjunctive && fails[k] === 1 && failed[k] === gi)) yield docs[k];
       };
-      for (const u of updaters) u(eligible);
+      if (recount) for (const u of updaters) u(eligible);
       return out;
     },
   };
@@ -963,8 +1053,12 @@ function resultItem(m, toks, phrases, t, mode) {
   const a = el('a', { href: /^(\/|https?:)/.test(meta.u) ? meta.u : '#' });
   highlight(a, meta.t, toks);
   li.append(el('h2', { class: 'card-title' }, a));
+  // results of every kind together: each card says which it is
+  if (mode === 'search' && meta.k === 'talent') li.append(el('p', { class: 'card-meta' }, el('span', { class: 'card-kind', text: t('search_kind_talent') })));
   if (meta.k === 'talent') {
     if (meta.h) { const p = el('p', { class: 'card-headline' }); highlight(p, meta.h, toks); li.append(p); }
+    const badges = (meta.b || []).concat(meta.e ? [meta.e] : []);
+    if (badges.length) { const p = el('p', { class: 'card-badges' }); for (const b of badges) p.append(el('span', { class: 'level', text: b }), ' '); li.append(p); }
     if (meta.sk && meta.sk.length) {
       const ul = el('ul', { class: 'chips', 'aria-label': t('skills') });
       for (const s of meta.sk.slice(0, 6)) { const c = el('li'); highlight(c, s, toks); ul.append(c); }

@@ -1,0 +1,313 @@
+//! The talent directory and search page as a recruiter with two minutes
+//! uses them (issue #23): cards that are links as a whole and carry the
+//! levels and years screened on first, talent cards labelled among other
+//! kinds, the filters in force as chips with 「すべて解除」, what to drop when
+//! nothing matches, and a search page that suggests where to start.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use crate::browser::scenario;
+use crate::harness::*;
+
+const TODAY: &str = "2026-06-01";
+
+/// The search fixture built under /jobs/, as the search tests use it.
+fn fixture_site() -> (TempSite, PathBuf) {
+    let site = TempSite::from_fixture("sites/search");
+    let out = site.path().join("out/jobs");
+    site.build(TODAY, &["--output", &out.to_string_lossy()]);
+    (site, out)
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not a list: {v}"))
+        .iter()
+        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+        .collect()
+}
+
+/// What each talent card of the results shows, and where a tap lands: in
+/// the middle of its facts (not on the name), and on its ☆.
+const CARDS: &str = r#"(() => [...document.querySelectorAll('.search-results .card-talent')].map(c => {
+  const hit = e => { if (!e) return null; e.scrollIntoView({ block: 'center' }); const r = e.getBoundingClientRect(); return document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); };
+  const a = c.querySelector('.card-title a');
+  const star = c.querySelector('.shortlist-star');
+  return {
+    url: a.getAttribute('href'),
+    badges: [...c.querySelectorAll('.card-badges .level')].map(b => b.textContent),
+    factsTapOpens: hit(c.querySelector('.card-facts'))?.closest('a') === a,
+    headlineTapOpens: hit(c.querySelector('.card-headline'))?.closest('a') === a,
+    starTapStars: star ? hit(star) === star : null,
+  };
+}))()"#;
+
+/// The kind label of each card on the page.
+const KINDS: &str = r#"[...document.querySelectorAll('.card')].map(c => [c.className, c.querySelector('.card-kind')?.textContent ?? null])"#;
+
+#[test]
+fn chromium_cards_are_links_with_levels_years_and_kinds() {
+    let out = built_example();
+    let site = out.path().join("site");
+    let r = scenario(
+        &site,
+        "/",
+        &json!([
+            {"viewport": [1280, 900]},
+            {"goto": "talents/"},
+            {"eval": CARDS, "label": "wide"},
+            {"axe": "directory"},
+            {"goto": "search/?q=エンジニア"},
+            {"eval": KINDS, "label": "search kinds"},
+            {"viewport": [390, 844]},
+            {"goto": "talents/"},
+            {"eval": CARDS, "label": "phone"},
+            {"goto": "en/talents/"},
+            {"eval": CARDS, "label": "english"}
+        ]),
+    );
+    for k in ["wide", "phone", "english"] {
+        let cards = r[k]["value"].as_array().expect("cards");
+        assert!(cards.len() >= 3, "{k}: {cards:?}");
+        for c in cards {
+            assert_eq!(c["factsTapOpens"], true, "{k}: the card is the link: {c}");
+            assert_eq!(c["headlineTapOpens"], true, "{k}: {c}");
+            assert_eq!(c["starTapStars"], true, "{k}: the ☆ stays a button: {c}");
+            assert!(
+                !c["badges"].as_array().expect("badges").is_empty(),
+                "{k}: {c}"
+            );
+        }
+    }
+    let amir = |k: &str| -> Vec<String> {
+        let cards = r[k]["value"].as_array().expect("cards");
+        let c = cards
+            .iter()
+            .find(|c| c["url"].as_str().is_some_and(|u| u.contains("t-2026-001")))
+            .unwrap_or_else(|| panic!("{k}: t-2026-001 on the first page: {cards:?}"));
+        strings(&c["badges"])
+    };
+    assert_eq!(amir("wide"), ["日本語 N2", "英語 CEFR C1", "経験6年"]);
+    assert_eq!(
+        amir("english"),
+        ["Japanese JLPT N2", "English CEFR C1", "6 years' experience"]
+    );
+    assert_eq!(r["axe:directory"]["violations"], json!([]));
+    // every talent among the search results says it is one, like stories and reports
+    let kinds = r["search kinds"]["value"].as_array().expect("kinds");
+    let talents: Vec<&Value> = kinds
+        .iter()
+        .filter(|k| k[0].as_str().is_some_and(|c| c.contains("card-talent")))
+        .collect();
+    assert!(!talents.is_empty(), "{kinds:?}");
+    for k in talents {
+        assert_eq!(k[1], "人材プロフィール", "{k}");
+    }
+}
+
+/// Tag pages list talents, stories and reports together: each card says
+/// which it is, in the page's language, without JavaScript.
+#[test]
+fn tag_pages_label_every_card_with_its_kind() {
+    let out = built_example();
+    let site = out.path().join("site");
+    let page = std::fs::read_to_string(site.join("tags/engineering/index.html")).expect("tag page");
+    let cards: Vec<&str> = page.split("<article class=\"card ").skip(1).collect();
+    assert!(cards.len() >= 3, "{page}");
+    let mut kinds = BTreeMap::new();
+    for c in &cards {
+        let kind = c.split('"').next().unwrap_or_default();
+        let label = c
+            .split("<span class=\"card-kind\">")
+            .nth(1)
+            .and_then(|x| x.split('<').next())
+            .unwrap_or_else(|| panic!("no kind label: {c}"));
+        kinds.insert(kind.to_string(), label.to_string());
+    }
+    assert_eq!(kinds["card-talent"], "人材プロフィール");
+    assert_eq!(kinds["card-story"], "ストーリー");
+    let en = std::fs::read_to_string(site.join("en/tags/engineering/index.html"))
+        .expect("English tag page");
+    assert!(
+        en.contains("<span class=\"card-kind\">Talent profile</span>"),
+        "{en}"
+    );
+    // one spelling per skill: t-2026-011 writes ui/ux, t-2026-005 UI/UX
+    assert!(
+        page.contains("<li>UI/UX</li>") && !page.contains(">ui/ux<"),
+        "{page}"
+    );
+    // section lists hold one kind: no label there
+    let talents = std::fs::read_to_string(site.join("talents/index.html")).expect("directory");
+    assert!(!talents.contains("card-kind"), "{talents}");
+}
+
+/// Before anything is typed the search page suggests where to start: the
+/// most used roles, skills and tags, as links that work without JavaScript.
+#[test]
+fn the_search_page_suggests_roles_skills_and_tags() {
+    let out = built_example();
+    let site = out.path().join("site");
+    let page = std::fs::read_to_string(site.join("search/index.html")).expect("search page");
+    let popular = page
+        .split("<section class=\"search-popular\"")
+        .nth(1)
+        .and_then(|s| s.split("</section>").next())
+        .unwrap_or_else(|| panic!("no suggestions: {page}"));
+    for heading in ["職種", "スキル", "タグ"] {
+        assert!(popular.contains(heading), "{heading}: {popular}");
+    }
+    let links: Vec<&str> = popular
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert!(links.len() >= 12, "{links:?}");
+    for l in &links {
+        let file = site
+            .join(percent_decode(l.trim_start_matches('/')))
+            .join("index.html");
+        assert!(file.is_file(), "{l} leads nowhere");
+    }
+    // the most used first: ui/ux and UI/UX are one skill of two profiles
+    assert!(
+        popular.contains("<a href=\"/skills/ui-ux/\">UI/UX <span class=\"count\">(2)</span>"),
+        "{popular}"
+    );
+}
+
+fn directory_steps(mount_site: &Path) -> BTreeMap<String, Value> {
+    let chips = "[...document.querySelectorAll('.active-filters button')].map(b => [b.textContent, b.getAttribute('aria-label')])";
+    let hints = "[...document.querySelectorAll('.filter-hints:not([hidden]) button')].map(b => b.textContent)";
+    let checked = "[...document.querySelectorAll('.facet-panel input:checked')].map(b => b.value)";
+    scenario(
+        mount_site,
+        "/jobs/",
+        &json!([
+            {"viewport": [1280, 900]},
+            {"goto": "talents/?region=大阪府&skill=python"},
+            {"report": "nobody"},
+            {"eval": chips, "label": "chips"},
+            {"eval": hints, "label": "hints"},
+            {"axe": "zero state"},
+            {"open": ".filter-hint"},
+            {"report": "hint taken"},
+            {"eval": checked, "label": "checked after the hint"},
+            {"goto": "talents/?region=大阪府&region=東京都&lang=ja:N2&avail=2026-09"},
+            {"eval": chips, "label": "four chips"},
+            {"open": ".filter-chip[aria-label=\"「大阪府」を外す\"]"},
+            {"report": "osaka dropped"},
+            {"eval": checked, "label": "checked after the chip"},
+            {"open": ".filter-clear"},
+            {"report": "cleared"},
+            {"eval": "[...document.querySelectorAll('.facet-lang li')].find(li => li.querySelector('label')?.textContent === '日本語')?.querySelector('select').value", "label": "japanese select"},
+            {"eval": chips, "label": "no chips"},
+            {"eval": "document.querySelector('.active-filters').hidden", "label": "chips hidden"},
+            {"goto": "talents/?type=contract"},
+            {"type": "料理", "into": ".search-toolbar input[type=search]"},
+            {"report": "words and a filter"},
+            {"eval": hints, "label": "word hints"},
+            {"goto": "search/"},
+            {"eval": "!document.querySelector('.search-popular').hidden", "label": "suggestions shown"},
+            {"type": "python"},
+            {"report": "typed"},
+            {"eval": "document.querySelector('.search-popular').hidden", "label": "suggestions hidden"},
+            {"goto": "search/?q=エンジニア&kind=talent&tag=存在しない"},
+            {"report": "search zero"},
+            {"eval": hints, "label": "search hints"}
+        ]),
+    )
+}
+
+#[test]
+fn chromium_shows_the_filters_in_force_and_what_to_drop() {
+    let (_site, out) = fixture_site();
+    let r = directory_steps(&out);
+    let v = |k: &str| &r[k]["value"];
+    assert_eq!(r["nobody"]["count"], 0);
+    assert_eq!(
+        v("chips"),
+        &json!([
+            ["Python ×", "「Python」を外す"],
+            ["大阪府 ×", "「大阪府」を外す"],
+            ["すべて解除", null]
+        ])
+    );
+    // Python alone: t-py; Osaka alone: t-go and t-chef
+    assert_eq!(
+        strings(v("hints")),
+        ["「Python」を外すと2人", "「大阪府」を外すと1人"]
+    );
+    assert_eq!(r["axe:zero state"]["violations"], json!([]));
+    assert_eq!(r["hint taken"]["count"], 2);
+    assert_eq!(r["hint taken"]["search"], "?region=大阪府");
+    assert_eq!(strings(v("checked after the hint")), ["大阪府"]);
+    assert_eq!(
+        strings(
+            &v("four chips")
+                .as_array()
+                .expect("chips")
+                .iter()
+                .map(|c| c[0].clone())
+                .collect::<Value>()
+        ),
+        [
+            "日本語 JLPT N2以上 ×",
+            "大阪府 ×",
+            "東京都 ×",
+            "2026年9月までに就業可能 ×",
+            "すべて解除"
+        ]
+    );
+    assert_eq!(
+        r["osaka dropped"]["search"],
+        "?region=東京都&lang=ja:N2&avail=2026-09"
+    );
+    assert_eq!(strings(v("checked after the chip")), ["東京都"]);
+    assert_eq!(r["cleared"]["search"], "");
+    assert_eq!(r["cleared"]["count"], 5);
+    assert_eq!(v("no chips"), &json!([]));
+    assert_eq!(v("chips hidden"), true);
+    assert_eq!(
+        v("japanese select"),
+        "",
+        "the select follows 「すべて解除」"
+    );
+    // 料理 is t-chef's, who wants no contract: drop either
+    assert_eq!(r["words and a filter"]["count"], 0);
+    assert_eq!(
+        strings(v("word hints")),
+        ["「契約社員」を外すと1人", "「料理」を外すと1人"]
+    );
+    assert_eq!(v("suggestions shown"), true);
+    assert_eq!(v("suggestions hidden"), true);
+    assert!(r["typed"]["count"].as_u64().is_some_and(|n| n > 0));
+    assert_eq!(r["search zero"]["count"], 0);
+    assert_eq!(strings(v("search hints")), ["「存在しない」を外すと2件"]);
+}
+
+/// `%E6%97%A5` → 日: a link's path as the file it names.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        match (b[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(x)) => {
+                out.push(x);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).expect("UTF-8 path")
+}
