@@ -311,3 +311,173 @@ fn percent_decode(s: &str) -> String {
     }
     String::from_utf8(out).expect("UTF-8 path")
 }
+
+/// What the skills facet shows: visible values, the 「もっと見る」 button, the
+/// finder's "no match" line.
+const SKILLS: &str = r#"(() => {
+  const fs = document.querySelector('fieldset.facet-skill');
+  const lis = [...fs.querySelectorAll('li')];
+  const more = fs.querySelector('.facet-more');
+  return {
+    total: lis.length,
+    shown: lis.filter(li => li.checkVisibility()).map(li => li.textContent.trim()),
+    more: more.checkVisibility() ? [more.textContent, more.getAttribute('aria-expanded')] : null,
+    none: fs.querySelector('.facet-none').checkVisibility(),
+    scrolls: fs.querySelector('ul').scrollHeight > fs.querySelector('ul').clientHeight + 1,
+  };
+})()"#;
+
+/// The language controls: rows shown (label and value), and the picker's
+/// options with whether each can be chosen.
+const LANGS: &str = r#"(() => {
+  const fs = document.querySelector('fieldset.facet-lang');
+  const rows = [...fs.querySelectorAll('.facet-levels > li')].filter(li => li.checkVisibility());
+  const picker = fs.querySelector('.facet-lang-picker');
+  return {
+    rows: rows.map(li => [li.querySelector('label').textContent, li.querySelector('select').value]),
+    picker: picker ? [...picker.options].filter(o => !o.hidden).map(o => [o.textContent, !o.disabled]) : null,
+    zeroChoosable: [...fs.querySelectorAll('select')].flatMap(s => [...s.options]).filter(o => / \(0\)$/.test(o.textContent) && !o.disabled && !o.selected).map(o => o.textContent),
+  };
+})()"#;
+
+#[test]
+fn chromium_long_facets_fold_find_and_languages_lead_with_japanese_and_english() {
+    let out = built_example();
+    let site = out.path().join("site");
+    let finder = "fieldset.facet-skill .facet-find";
+    let r = scenario(
+        &site,
+        "/",
+        &json!([
+            {"viewport": [1280, 900]},
+            {"goto": "talents/"},
+            {"eval": SKILLS, "label": "folded"},
+            {"tap": "fieldset.facet-skill .facet-more"},
+            {"eval": SKILLS, "label": "unfolded"},
+            {"tap": "fieldset.facet-skill .facet-more"},
+            {"eval": SKILLS, "label": "folded again"},
+            {"find": "ｒｅｓｔ", "into": finder},
+            {"eval": SKILLS, "label": "found"},
+            {"press": "Enter", "settle": true},
+            {"report": "ticked by Enter"},
+            {"find": "cobol", "into": finder},
+            {"eval": SKILLS, "label": "no match"},
+            {"find": "", "into": finder},
+            {"eval": SKILLS, "label": "cleared, python kept"},
+            {"goto": "talents/"},
+            {"eval": LANGS, "label": "languages"},
+            {"options": "日本語"},
+            {"select": "その他の言語", "value": "fr"},
+            {"report": "french"},
+            {"eval": LANGS, "label": "french added"},
+            {"eval": "document.activeElement.closest('li')?.querySelector('label')?.textContent", "label": "focus"},
+            {"axe": "languages"},
+            {"goto": "talents/?region=大阪府"},
+            {"eval": LANGS, "label": "osaka"},
+            {"goto": "en/talents/"},
+            {"eval": LANGS, "label": "english"},
+            {"options": "Japanese"}
+        ]),
+    );
+    let v = |k: &str| &r[k]["value"];
+    let folded = v("folded");
+    let total = folded["total"].as_u64().expect("total");
+    assert!(total > 40, "the example site lists many skills: {folded}");
+    assert_eq!(
+        folded["shown"].as_array().map(Vec::len),
+        Some(10),
+        "{folded}"
+    );
+    assert_eq!(
+        folded["more"],
+        json!([format!("もっと見る（あと{}件）", total - 10), "false"])
+    );
+    assert_eq!(folded["scrolls"], false, "no box scrolling inside the page");
+    let unfolded = v("unfolded");
+    assert_eq!(
+        unfolded["shown"].as_array().map(|a| a.len() as u64),
+        Some(total)
+    );
+    assert_eq!(unfolded["more"], json!(["表示を減らす", "true"]));
+    assert_eq!(v("folded again")["shown"], folded["shown"]);
+    // full-width letters find REST API設計 (folded away): the only match, and Enter ticks it
+    let found = strings(&v("found")["shown"]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with("REST API設計"), "{found:?}");
+    assert!(
+        !strings(&folded["shown"])
+            .iter()
+            .any(|s| s.starts_with("REST")),
+        "{folded}"
+    );
+    assert_eq!(v("found")["more"], Value::Null);
+    let ticked = r["ticked by Enter"]["search"].as_str().unwrap_or_default();
+    assert!(ticked.starts_with("?skill=rest"), "{ticked}");
+    assert_eq!(v("no match")["none"], true);
+    assert_eq!(v("no match")["shown"], json!([]));
+    // a ticked value stays in sight when the list folds
+    let kept = strings(&v("cleared, python kept")["shown"]);
+    assert_eq!(kept.len(), 11, "{kept:?}");
+    assert!(
+        kept.iter().any(|s| s.starts_with("REST API設計")),
+        "{kept:?}"
+    );
+
+    let langs = v("languages");
+    assert_eq!(
+        langs["rows"],
+        json!([["日本語", ""], ["英語", ""], ["その他の言語", ""]])
+    );
+    let picker = strings(
+        &langs["picker"]
+            .as_array()
+            .expect("picker")
+            .iter()
+            .map(|o| o[0].clone())
+            .collect::<Value>(),
+    );
+    assert_eq!(picker[0], "言語を選ぶ");
+    assert!(
+        picker.iter().any(|o| o.starts_with("フランス語 (")),
+        "{picker:?}"
+    );
+    assert!(
+        !picker
+            .iter()
+            .any(|o| o.starts_with("日本語") || o.starts_with("英語"))
+    );
+    let ja = strings(&r["options:日本語"]["values"]);
+    assert_eq!(ja[0], "条件にしない");
+    assert!(ja[1].starts_with("話せる（レベル不問） ("), "{ja:?}");
+    assert!(ja.iter().any(|o| o.starts_with("JLPT N2以上 (")), "{ja:?}");
+    // French asked for: its row shows at any level, and it leaves the picker
+    assert_eq!(r["french"]["search"], "?lang=fr");
+    let added = v("french added");
+    assert_eq!(
+        added["rows"],
+        json!([
+            ["日本語", ""],
+            ["英語", ""],
+            ["フランス語", "any"],
+            ["その他の言語", ""]
+        ])
+    );
+    assert!(
+        !added["picker"].to_string().contains("フランス語"),
+        "{added}"
+    );
+    assert_eq!(v("focus"), "フランス語", "focus moves to the new row");
+    assert_eq!(r["axe:languages"]["violations"], json!([]));
+    // nobody left with a level: that option cannot be chosen
+    for k in ["languages", "french added", "osaka", "english"] {
+        assert_eq!(v(k)["zeroChoosable"], json!([]), "{k}: {}", v(k));
+    }
+    let english = v("english");
+    assert_eq!(
+        english["rows"],
+        json!([["Japanese", ""], ["English", ""], ["Other languages", ""]])
+    );
+    let ja_en = strings(&r["options:Japanese"]["values"]);
+    assert_eq!(ja_en[0], "No requirement");
+    assert!(ja_en[1].starts_with("Speaks it (any level) ("), "{ja_en:?}");
+}

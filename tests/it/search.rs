@@ -813,8 +813,8 @@ fn chromium_browses_the_talent_directory_with_facets() {
     assert_eq!(
         strings(&r["options:日本語"]["values"]),
         [
-            "指定なし",
-            "レベルを問わない (5)",
+            "条件にしない",
+            "話せる（レベル不問） (5)",
             "JLPT N1 (1)",
             "JLPT N2以上 (3)",
             "JLPT N3以上 (4)",

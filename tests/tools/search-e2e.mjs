@@ -12,6 +12,8 @@
 //        {scroll: y}                 (scrolls the page to y px)
 //        {tap: "selector"} (a real click that starts no search: opening or closing a panel, a ☆)
 //        {shortlist: "label"} (waits for the directory's shortlist; prints what it shows and stores)
+//        {find: "text", into: selector} (types into a box that starts no search: a facet's finder)
+//        {press: "Key", settle: true} (a key that starts a search)
 //        {store: "json"} (sets the saved shortlist, as a visit before this one left it)
 // Any page error, console error or failed request fails the run (exit 1).
 import fs from 'node:fs';
@@ -65,6 +67,10 @@ try {
       const prev = await runs();
       await input(step.into).fill('');
       await settled(prev);
+    } else if (step.find !== undefined) {
+      // {find: "text", into: selector}: typing into a box that searches nothing (a facet's finder)
+      await page.locator(step.into).fill('');
+      await page.locator(step.into).pressSequentially(step.find, { delay: 15 });
     } else if (step.type !== undefined) {
       const prev = await runs();
       await input(step.into).pressSequentially(step.type, { delay: 15 });
@@ -110,7 +116,10 @@ try {
       await page.click('.search-more');
       await page.waitForFunction(b => document.querySelector('[data-search-index]').dataset.shown !== b, before);
     } else if (step.press) {
+      const prev = await runs();
       await page.keyboard.press(step.press);
+      // {press, settle: true}: a key that starts a search (Enter ticking a match)
+      if (step.settle) await settled(prev);
     } else if (step.report !== undefined) {
       out(step.report, await page.evaluate(() => {
         const r = document.querySelector('[data-search-index]');

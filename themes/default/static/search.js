@@ -386,6 +386,8 @@ const fill = (s, vars) => s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? vars[k]
 
 const PARAMS = ['kind', 'tag', 'job', 'skill', 'region', 'type', 'remote', 'lang'];
 /** The facets of each page, in the order they are shown. */
+/** How many values of a long facet show before 「もっと見る」. */
+const FEW = 10;
 const FACETS = { talents: ['job', 'skill', 'lang', 'region', 'type', 'remote', 'avail', 'tag'], search: ['kind', 'tag'] };
 
 async function start(root) {
@@ -867,10 +869,11 @@ function buildControls(cols, mode, state, t, changed, buildMonth) {
     if (sel(name).size) setSel(name, new Set([...sel(name)].map(k => (known.has(k) ? k : byLabel.get(k.toLowerCase()) ?? k))));
     staleBoxes(name, [...sel(name)].filter(k => !known.has(k)), ul);
     const boxes = col.values.map((v, i) => {
-      const { li, count } = checkbox(name, v.key, v.label);
+      const { li, box, count } = checkbox(name, v.key, v.label);
       ul.append(li);
-      return { i, count };
+      return { i, li, box, count, label: v.label };
     });
+    if (boxes.length > FEW + 2) longList(name, fs, ul, boxes);
     const gi = groups.length;
     groups.push({
       prepare: () => {
@@ -890,6 +893,47 @@ function buildControls(cols, mode, state, t, changed, buildMonth) {
       for (const d of eligible(gi, col.mode === 'any')) for (const v of valuesOf(col, d)) n[v]++;
       for (const b of boxes) b.count.textContent = `(${n[b.i]})`;
     });
+  }
+
+  // A long list (53 skills) shows its most common values (the column is ordered by
+  // count) and what is ticked; 「もっと見る」 shows the rest, and a box finds one by
+  // any part of its name, as written or in full-width (ＰＹＴＨＯＮ finds Python).
+  function longList(name, fs, ul, boxes) {
+    const id = `f-${name}-find`;
+    // type=text, not search: the page's own search box is the first input[type=search]
+    const find = el('input', { type: 'text', id, class: 'facet-find', autocomplete: 'off', inputmode: 'search', enterkeyhint: 'search' });
+    const label = el('label', { for: id, class: 'facet-find-label', text: fill(t('search_find_in'), { facet: t(legend[name]) }) });
+    const more = el('button', { type: 'button', class: 'facet-more', 'aria-controls': ul.id = `f-${name}-list` });
+    const none = el('p', { class: 'facet-none', hidden: true, text: t('search_find_none') });
+    fs.insertBefore(el('div', { class: 'facet-find-row' }, label, find), ul);
+    fs.append(none, more);
+    let expanded = false;
+    const norm = x => x.normalize('NFKC').toLowerCase();
+    const apply = () => {
+      const q = norm(find.value.trim());
+      let rest = 0, shown = 0;
+      boxes.forEach((b, i) => {
+        const show = q ? norm(b.label).includes(q) : expanded || i < FEW || b.box.checked;
+        b.li.hidden = !show;
+        if (show) shown++;
+        if (!q && i >= FEW && !b.box.checked) rest++;
+      });
+      none.hidden = !q || shown > 0;
+      more.hidden = !!q || rest === 0;
+      more.textContent = expanded ? t('search_fewer') : fill(t('search_more_values'), { n: rest });
+      more.setAttribute('aria-expanded', String(expanded));
+    };
+    find.addEventListener('input', apply);
+    // Enter in the box ticks the only match, as a type-ahead would
+    find.addEventListener('keydown', e => {
+      if (e.key !== 'Enter') return;
+      e.preventDefault();
+      const hits = boxes.filter(b => !b.li.hidden);
+      if (hits.length === 1 && !hits[0].box.checked) hits[0].box.click();
+    });
+    more.addEventListener('click', () => { expanded = !expanded; apply(); });
+    syncers.push(apply);
+    apply();
   }
 
   function langControls(col, fs) {
@@ -912,14 +956,36 @@ function buildControls(cols, mode, state, t, changed, buildMonth) {
     groups.push({ prepare: () => ([...sel('lang')].some(isStale) ? () => false : null) });
     const ul = el('ul', { class: 'facet-levels' });
     fs.append(ul);
-    for (const g of col.groups) {
+    // Japanese (JLPT) and English (CEFR) are what recruiters ask for: their levels come
+    // first; every other language waits in one picker, and shows once it is asked for
+    const MAIN = ['ja', 'en'];
+    const ordered = MAIN.map(k => col.groups.find(g => g.key === k)).filter(Boolean)
+      .concat(col.groups.filter(g => !MAIN.includes(g.key)).sort((a, b) => a.label.localeCompare(b.label, document.documentElement.lang || undefined)));
+    const others = ordered.filter(g => !MAIN.includes(g.key));
+    const rows = new Map();
+    const added = new Set();
+    let picker = null;
+    const pickerCounts = new Map();
+    const showRows = () => {
+      for (const [k, li] of rows) li.hidden = !(MAIN.includes(k) || added.has(k) || current().has(k));
+      if (!picker) return;
+      for (const o of picker.options) {
+        if (!o.value) continue;
+        const n = pickerCounts.get(o.value);
+        o.hidden = !rows.get(o.value).hidden;
+        o.disabled = n === 0;
+        o.textContent = n === undefined ? o.dataset.label : `${o.dataset.label} (${n})`;
+      }
+    };
+    syncers.push(showRows);
+    for (const g of ordered) {
       const id = `f-lang-${uid++}`;
       const select = el('select', { id });
       const mine = col.values.map((v, i) => i).filter(i => groupOf[i] === g.key);
       // the level a link asks for is an option even when nobody has exactly that level
       const asked = current().get(g.key);
       const levels = [...new Set(mine.map(i => levelOfValue[i]).concat(asked ? [asked] : []))].filter(l => l !== 'any').sort((a, b) => LEVELS[b] - LEVELS[a]);
-      const opts = [{ value: '', text: t('search_any') }, { value: 'any', text: t('search_level_any') }];
+      const opts = [{ value: '', text: t('search_lang_none') }, { value: 'any', text: t('search_level_any') }];
       for (const l of levels) {
         const i = mine.find(i => levelOfValue[i] === l);
         const label = i !== undefined ? col.values[i].label : l === 'native' ? t('native') : ({ jlpt: 'JLPT ', cefr: 'CEFR ' }[scale(l)] || '') + l;
@@ -929,14 +995,16 @@ function buildControls(cols, mode, state, t, changed, buildMonth) {
       select.append(...optionEls);
       select.value = current().get(g.key) || '';
       syncers.push(() => { select.value = current().get(g.key) || ''; });
-      for (const o of opts.slice(1)) langLabels.set(o.value === 'any' ? g.key : `${g.key}:${o.value}`, o.value === 'any' ? `${g.label} (${o.text})` : o.text.startsWith(g.label) ? o.text : `${g.label} ${o.text}`);
+      for (const o of opts.slice(1)) langLabels.set(o.value === 'any' ? g.key : `${g.key}:${o.value}`, o.value === 'any' ? g.label : o.text.startsWith(g.label) ? o.text : `${g.label} ${o.text}`);
       select.addEventListener('change', () => {
         const s = new Set([...sel('lang')].filter(v => v.split(':')[0] !== g.key));
         if (select.value) s.add(select.value === 'any' ? g.key : `${g.key}:${select.value}`);
         setSel('lang', s);
         changed();
       });
-      ul.append(el('li', null, el('label', { for: id, text: g.label }), select));
+      const row = el('li', null, el('label', { for: id, text: g.label }), select);
+      rows.set(g.key, row);
+      ul.append(row);
       const levelsOf = doc => { const have = []; for (const v of valuesOf(col, doc)) if (groupOf[v] === g.key) have.push(levelOfValue[v]); return have; };
       const gi = groups.length;
       groups.push({
@@ -953,9 +1021,32 @@ function buildControls(cols, mode, state, t, changed, buildMonth) {
           if (!have.length) continue;
           for (let k = 1; k < opts.length; k++) if (have.some(h => levelOk(h, opts[k].value))) n[k]++;
         }
-        optionEls.forEach((o, k) => { o.textContent = k ? `${opts[k].text} (${n[k]})` : opts[k].text; });
+        // a level nobody left has cannot be chosen (unless it is the one asked for)
+        optionEls.forEach((o, k) => { o.textContent = k ? `${opts[k].text} (${n[k]})` : opts[k].text; o.disabled = k > 0 && !n[k] && select.value !== opts[k].value; });
+        pickerCounts.set(g.key, n[1]);
+        showRows();
       });
     }
+    if (others.length) {
+      const id = `f-lang-${uid++}`;
+      picker = el('select', { id, class: 'facet-lang-picker' });
+      picker.append(el('option', { value: '', text: t('search_lang_add') }));
+      for (const g of others) picker.append(el('option', { value: g.key, 'data-label': g.label, text: g.label }));
+      picker.addEventListener('change', () => {
+        const k = picker.value;
+        picker.value = '';
+        if (!k) return;
+        added.add(k);
+        const s = new Set([...sel('lang')].filter(v => v.split(':')[0] !== k));
+        s.add(k);
+        setSel('lang', s);
+        syncers.forEach(f => f());
+        rows.get(k).querySelector('select').focus();
+        changed();
+      });
+      ul.append(el('li', { class: 'facet-lang-more' }, el('label', { for: id, text: t('search_lang_other') }), picker));
+    }
+    showRows();
   }
 
   function availControls(col, fs) {
