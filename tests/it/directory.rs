@@ -481,3 +481,56 @@ fn chromium_long_facets_fold_find_and_languages_lead_with_japanese_and_english()
     assert_eq!(ja_en[0], "No requirement");
     assert!(ja_en[1].starts_with("Speaks it (any level) ("), "{ja_en:?}");
 }
+
+/// The requests `path` makes before its results show, each answer held back
+/// 150 ms as on a phone network (`tests/tools/waterfall.mjs`).
+fn waterfall(site: &Path, path: &str) -> Value {
+    let o = crate::browser::node(
+        "waterfall.mjs",
+        &[&site.to_string_lossy(), "/", path, "150"],
+    );
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    let line = t
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .unwrap_or_else(|| panic!("no RESULT: {t}"));
+    serde_json::from_str(line).expect("RESULT is JSON")
+}
+
+/// Results wait on round trips, not on bytes: the page asks for the script,
+/// the module it imports and the index's manifest at once, and the directory
+/// fetches its first cards beside its filters. Counted as the longest chain
+/// of requests each waiting for the one before (timing would only measure
+/// this machine), and the manifest is fetched once: the early answer is used.
+#[test]
+fn chromium_search_waits_on_few_round_trips() {
+    let out = built_example();
+    let site = out.path().join("site");
+    for (path, most) in [
+        ("talents/", 3),
+        ("talents/?region=東京都", 4),
+        ("search/?q=エンジニア", 5),
+    ] {
+        let w = waterfall(&site, path);
+        let paths: Vec<&str> = w["reqs"]
+            .as_array()
+            .expect("requests")
+            .iter()
+            .filter_map(|r| r["path"].as_str())
+            .collect();
+        assert!(
+            w["depth"].as_u64().is_some_and(|d| d <= most),
+            "{path}: {} round trips, at most {most} expected: {w}",
+            w["depth"]
+        );
+        assert_eq!(
+            paths
+                .iter()
+                .filter(|p| p.ends_with("/manifest.json"))
+                .count(),
+            1,
+            "{path}: {paths:?}"
+        );
+    }
+}

@@ -131,7 +131,11 @@ export class Index {
     this.arrived = 0;
   }
   async load() {
-    const r = await fetch(this.dir + 'manifest.json', { cache: 'no-cache' });
+    // the page may have asked already (search.html, talents.html): that answer, once
+    const url = this.dir + 'manifest.json';
+    const early = self.tsunagiEarly?.[url];
+    if (early) delete self.tsunagiEarly[url];
+    const r = (early && await early) || await fetch(url, { cache: 'no-cache' });
     if (!r.ok) throw new Error(`manifest: HTTP ${r.status}`);
     const text = await r.text();
     this.bytes += text.length;
@@ -398,6 +402,13 @@ async function start(root) {
   const t = k => ui[k] || k;
   const [lo, hi] = mode === 'talents' ? m.kinds.talent : [0, m.docs];
   const pageSize = mode === 'talents' ? m.paginate : 10;
+  {
+    // the directory as it opens (no words, no filter, no sort in the link): its first
+    // page is the first profiles in document order, so their cards are fetched now,
+    // beside the filters, rather than after them
+    const u = new URL(location.href);
+    if (mode === 'talents' && ![...u.searchParams.keys()].length) for (let d = lo; d < Math.min(hi, lo + pageSize); d++) index.meta(d).catch(() => {});
+  }
 
   // state from the URL
   const url = new URL(location.href);
