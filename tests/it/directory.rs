@@ -534,3 +534,56 @@ fn chromium_search_waits_on_few_round_trips() {
         );
     }
 }
+
+/// What shows when the page prints: which parts are visible, and where the
+/// shortlist's cards sit (side by side: the same top).
+const PRINTED: &str = r#"(() => {
+  const seen = s => [...document.querySelectorAll(s)].some(e => e.checkVisibility());
+  return {
+    parts: ['.site-header', 'h1', '.facet-panel', '.search-toolbar', '.search-results', '.shortlist', '.shortlist-print', '.shortlist-star']
+      .filter(seen),
+    tops: [...document.querySelectorAll('.shortlist-cards > li')].map(li => Math.round(li.getBoundingClientRect().top)),
+    button: document.querySelector('.shortlist-print')?.textContent ?? null,
+  };
+})()"#;
+
+/// The shortlist prints on its own from its button: its cards side by side,
+/// nothing of the directory around it; printing the directory otherwise
+/// leaves the shortlist out.
+#[test]
+fn chromium_prints_the_shortlist_alone_side_by_side() {
+    let out = built_example();
+    let site = out.path().join("site");
+    let r = scenario(
+        &site,
+        "/",
+        &json!([
+            {"viewport": [1280, 900]},
+            {"goto": "talents/"},
+            {"store": r#"["t-2026-001","t-2026-004","t-2026-005"]"#},
+            {"goto": "talents/"},
+            {"shortlist": "saved"},
+            {"eval": PRINTED, "label": "screen"},
+            {"eval": "document.documentElement.dataset.print = 'shortlist'", "label": "as the button marks it"},
+            {"media": "print"},
+            {"eval": PRINTED, "label": "shortlist printed"},
+            {"eval": "delete document.documentElement.dataset.print", "label": "unmarked"},
+            {"eval": PRINTED, "label": "directory printed"},
+            {"media": "screen"}
+        ]),
+    );
+    let v = |k: &str| &r[k]["value"];
+    assert_eq!(v("screen")["button"], "候補リストを印刷");
+    assert_eq!(
+        v("shortlist printed")["parts"],
+        json!([".shortlist"]),
+        "the shortlist alone: {}",
+        v("shortlist printed")
+    );
+    let tops = v("shortlist printed")["tops"].as_array().expect("tops");
+    assert_eq!(tops.len(), 3, "{tops:?}");
+    assert!(tops.iter().all(|t| t == &tops[0]), "side by side: {tops:?}");
+    let plain = strings(&v("directory printed")["parts"]);
+    assert!(plain.contains(&".search-results".to_string()), "{plain:?}");
+    assert!(!plain.contains(&".shortlist".to_string()), "{plain:?}");
+}

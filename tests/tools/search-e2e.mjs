@@ -14,6 +14,7 @@
 //        {shortlist: "label"} (waits for the directory's shortlist; prints what it shows and stores)
 //        {find: "text", into: selector} (types into a box that starts no search: a facet's finder)
 //        {press: "Key", settle: true} (a key that starts a search)
+//        {media: "print"} (the page as it prints; "screen" again after)
 //        {store: "json"} (sets the saved shortlist, as a visit before this one left it)
 // Any page error, console error or failed request fails the run (exit 1).
 import fs from 'node:fs';
@@ -56,6 +57,9 @@ try {
     if (step.goto !== undefined) {
       await page.goto(base + step.goto);
       await settled(0);
+    } else if (step.media !== undefined) {
+      // {media: "print"} (or "screen"): the page as printed, without a dialog
+      await page.emulateMedia({ media: step.media });
     } else if (step.viewport) {
       await page.setViewportSize({ width: step.viewport[0], height: step.viewport[1] });
     } else if (step.scroll !== undefined) {

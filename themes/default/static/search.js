@@ -520,6 +520,17 @@ async function start(root) {
         parts.push(el('p', null, el('a', { class: 'button shortlist-enquire', href, text: fill(t('search_shortlist_enquire'), { n: kept.length, ids: profiles.map(p => p.id).join(sep) }) })));
       }
     }
+    if (kept.length) {
+      // prints the shortlist alone, its cards side by side (style.css, @media print)
+      const printIt = el('button', { type: 'button', class: 'button shortlist-print', text: t('search_shortlist_print') });
+      printIt.addEventListener('click', () => {
+        const html = document.documentElement;
+        html.dataset.print = 'shortlist';
+        addEventListener('afterprint', () => { delete html.dataset.print; }, { once: true });
+        print();
+      });
+      parts.push(el('p', null, printIt));
+    }
     parts.push(el('p', { class: 'contact-note', text: t('search_shortlist_note') }));
     shortBox.replaceChildren(...parts);
     shortBox.hidden = false;
