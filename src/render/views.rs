@@ -155,6 +155,8 @@ pub struct Card<'a> {
     pub badges: Vec<String>,
     /// Years of work experience in words (`経験6年`).
     pub experience: Option<String>,
+    /// The kinds of employment sought, as this language names them.
+    pub employment_types: Vec<String>,
     pub photo_url: Option<String>,
     // reports
     pub series: Option<String>,
@@ -472,6 +474,7 @@ impl<'a> ViewBuilder<'a> {
             remote_ok: false,
             badges: Vec::new(),
             experience: None,
+            employment_types: Vec::new(),
             photo_url: None,
             series: None,
             number: None,
@@ -499,6 +502,11 @@ impl<'a> ViewBuilder<'a> {
                 card.experience = t
                     .experience_years
                     .and_then(|n| experience_text(n, self.strings));
+                card.employment_types = t
+                    .employment_types()
+                    .iter()
+                    .map(|e| i18n::lookup(self.strings, "employment_type_names", e.as_str()))
+                    .collect();
                 card.regions = self.regions(t);
                 card.available_from = self.available_from(t);
                 card.available_now = t.available_now;

@@ -158,6 +158,11 @@ struct Meta<'a> {
     /// Years of experience, in words.
     #[serde(skip_serializing_if = "Option::is_none")]
     e: Option<String>,
+    /// Employment types and remote work, for the shortlist's facts line.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ty: Vec<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    rm: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     r: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -223,6 +228,8 @@ fn meta<'a>(vb: &ViewBuilder<'_>, p: &'a Page) -> Meta<'a> {
         la: c.languages,
         b: c.badges,
         e: c.experience,
+        ty: c.employment_types,
+        rm: c.remote_ok,
         r: c.regions,
         a: c.available_from,
         se: c.series,
@@ -398,6 +405,9 @@ fn ui_strings(strings: &Strings) -> BTreeMap<String, String> {
                     | "native"
                     | "talent_count"
                     | "list_separator"
+                    | "available_now"
+                    | "facts_available_from"
+                    | "facts_remote_ok"
             );
         if let (true, Some(s)) = (keep, v.as_str()) {
             out.insert(k.clone(), s.to_string());

@@ -564,6 +564,7 @@ fn chromium_prints_the_shortlist_alone_side_by_side() {
             {"goto": "talents/"},
             {"shortlist": "saved"},
             {"eval": PRINTED, "label": "screen"},
+            {"eval": "[...document.querySelectorAll('.shortlist .card-factsline')].map(p => p.textContent)", "label": "facts lines"},
             {"eval": "document.documentElement.dataset.print = 'shortlist'", "label": "as the button marks it"},
             {"media": "print"},
             {"eval": PRINTED, "label": "shortlist printed"},
@@ -574,6 +575,13 @@ fn chromium_prints_the_shortlist_alone_side_by_side() {
     );
     let v = |k: &str| &r[k]["value"];
     assert_eq!(v("screen")["button"], "候補リストを印刷");
+    // the shortlist compares people by the profile's own facts line (with English too)
+    let lines = strings(v("facts lines"));
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(
+        lines[0],
+        "日本語 N2 · 英語 CEFR C1 · 東京都、神奈川県 · 正社員・フルタイム、契約社員 · リモート可 · 経験6年 · 即日可"
+    );
     assert_eq!(
         v("shortlist printed")["parts"],
         json!([".shortlist"]),

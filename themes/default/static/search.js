@@ -507,6 +507,8 @@ async function start(root) {
       const cards = el('ul', { class: 'cards shortlist-cards' });
       for (const meta of metas) {
         const li = withStar(resultItem(meta, [], null, t, mode), meta);
+        // side by side, each with its facts line as the profile shows it
+        li.querySelector('.card-headline')?.after(el('p', { class: 'card-factsline', text: factsLine(meta, t) }));
         // cards under the shortlist's heading
         const h = li.querySelector('h2.card-title');
         if (h) { const h3 = el('h3', { class: 'card-title' }, ...h.childNodes); h.replaceWith(h3); }
@@ -1202,6 +1204,19 @@ function resultItem(m, toks, phrases, t, mode) {
     li.append(p);
   }
   return li;
+}
+
+/** A talent's facts line from its result metadata, as its profile's (src/render/views.rs
+ *  `facts_line`): levels, where, how, remote, how long, from when. */
+function factsLine(m, t) {
+  const sep = t('list_separator');
+  const items = [...(m.b || [])];
+  if (m.r && m.r.length) items.push(m.r.join(sep));
+  if (m.ty && m.ty.length) items.push(m.ty.join(sep));
+  if (m.rm) items.push(t('facts_remote_ok'));
+  if (m.e) items.push(m.e);
+  if (m.a) items.push(m.a === t('available_now') ? m.a : fill(t('facts_available_from'), { date: m.a }));
+  return items.join(' · ');
 }
 
 /** The first of `sentences` holding a query token, cut to a window around the match. */
