@@ -336,7 +336,7 @@ const LANGS: &str = r#"(() => {
   return {
     rows: rows.map(li => [li.querySelector('label').textContent, li.querySelector('select').value]),
     picker: picker ? [...picker.options].filter(o => !o.hidden).map(o => [o.textContent, !o.disabled]) : null,
-    zeroChoosable: [...fs.querySelectorAll('select')].flatMap(s => [...s.options]).filter(o => / \(0\)$/.test(o.textContent) && !o.disabled && !o.selected).map(o => o.textContent),
+    zeroChoosable: [...fs.querySelectorAll('select'), ...document.querySelectorAll('fieldset.facet-avail select')].flatMap(s => [...s.options]).filter(o => / \(0\)$/.test(o.textContent) && !o.disabled && !o.selected).map(o => o.textContent),
   };
 })()"#;
 

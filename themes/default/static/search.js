@@ -1105,7 +1105,12 @@ function buildControls(cols, mode, state, t, changed, buildMonth) {
       const vals = [];
       for (const d of eligible(gi, true)) { const v = numOf(col, d); if (!Number.isNaN(v)) vals.push(v); }
       vals.sort((a, b) => a - b);
-      optionEls.forEach((o, k) => { if (k) o.textContent = `${opts[k].text} (${upperBound(vals, opts[k].month)})`; });
+      optionEls.forEach((o, k) => {
+        if (!k) return;
+        const n = upperBound(vals, opts[k].month);
+        o.textContent = `${opts[k].text} (${n})`;
+        o.disabled = !n && select.value !== opts[k].value;
+      });
     });
   }
 
