@@ -12,8 +12,7 @@ use serde::Deserialize;
 use crate::error::{Diagnostic, Error, Result};
 use crate::yaml::{self, Origin};
 
-/// The config file's name at the site root.
-pub const CONFIG_FILE: &str = "site.yaml";
+pub use crate::names::CONFIG_FILE;
 
 /// Settings of one site.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -8,6 +8,10 @@
 //! path and [`Urls`] turn site paths into links the same way for pages,
 //! feeds and the search index.
 
+/// The config file's name at the site root (the dev server's watcher
+/// knows it as well as the configuration's reader).
+pub const CONFIG_FILE: &str = "site.yaml";
+
 /// The folder of a language's search index, under the language's root.
 pub const SEARCH_INDEX_DIR: &str = "search-index";
 

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::config::CONFIG_FILE;
+use crate::names::CONFIG_FILE;
 
 /// What a changed file is, which decides how much is rebuilt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
