@@ -63,12 +63,22 @@
 //! scaffold, serve
 //! ```
 //!
+//! Some modules may use less than the lines above them; a line
+//! `module: modules` of this block lists all it may use, and the same test
+//! holds it to that:
+//!
+//! ```text
+//! serve: build, output, error, names, ignore, slug
+//! ```
+//!
 //! [`output`] sits low because every stage produces its [`output::File`]s;
-//! only its writer touches the disk, and only `build` calls it.
+//! only its writer touches the disk, and only `build` calls it. `build` is
+//! the front door: its [`Pipeline`] loads, generates, finishes the search
+//! index and renders an edited document again, for the CLI and for
+//! [`serve`], which keeps only its policy (what to throw away after a
+//! change, what to show first).
 //! Not reached yet (issue #24): search still uses render's view builder for
-//! its result metadata, so it sits below render rather than beside it; the
-//! dev server reaches into the pipeline (render, site, content) instead of
-//! through `build` alone.
+//! its result metadata, so it sits below render rather than beside it.
 
 pub mod assets;
 pub mod config;
@@ -94,7 +104,7 @@ pub mod yaml;
 mod build;
 
 pub use build::{
-    BuildCache, BuildOptions, BuildReport, BuildSummary, Built, Loaded, build, check,
-    finish_search, generate, generate_from_loaded, generate_with, load_cached, today_in,
+    BuildOptions, BuildReport, BuildSummary, Built, CacheStats, Edited, Loaded, Pipeline,
+    SiteLayout, build, check, generate, today_in,
 };
 pub use error::{Diagnostic, Diagnostics, Error, Result, Severity};
