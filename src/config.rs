@@ -41,7 +41,7 @@ pub struct Config {
     pub paginate: usize,
     /// Where the enquiry action of profiles points: a template with `{ids}`
     /// and `{urls}`, a `mailto:` address (given a subject and body), or a URL
-    /// that gets `?talent=<id>` (see `render::enquiry`).
+    /// that gets `?talent=<id>` (see `enquiry`).
     #[serde(default)]
     pub contact_url: Option<String>,
     /// The site's UTC offset (`+09:00`), used for "today" and dates without an offset.

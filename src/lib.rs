@@ -7,7 +7,7 @@
 //!
 //! ```text
 //! config → content (load, front matter, consent gate) → markdown
-//!        → site (sections, taxonomies, pagination, URLs)
+//!        → site (sections, taxonomies, pagination, URLs) → views
 //!        → render / search / feeds / assets → output (in memory) → write or serve
 //! ```
 //!
@@ -22,8 +22,11 @@
 //!   plain text out.
 //! * [`site`] is the model: pages in a vector, sections and terms holding
 //!   ids; it also warns about terms that look like a named one.
+//! * [`views`] builds what pages show from the model, in the page's
+//!   language: the view structs templates get, and the cards search results
+//!   are made of ([`enquiry`]: where a profile's enquiry action points).
 //! * [`render`] turns the model into HTML through Tera templates fed with
-//!   view structs; [`search`], [`feeds`] and [`assets`] make the other files.
+//!   those views; [`search`], [`feeds`] and [`assets`] make the other files.
 //!   [`search`] writes the sharded in-browser search index per language
 //!   (CJK bigrams with positions, words, facet columns, result metadata)
 //!   from the same gated model, so it can hold only what pages publish.
@@ -56,9 +59,9 @@
 //! content
 //! markdown
 //! site
-//! i18n
-//! render, feeds, assets
-//! search
+//! i18n, enquiry
+//! views
+//! render, feeds, assets, search
 //! build
 //! scaffold, serve
 //! ```
@@ -77,12 +80,11 @@
 //! index and renders an edited document again, for the CLI and for
 //! [`serve`], which keeps only its policy (what to throw away after a
 //! change, what to show first).
-//! Not reached yet (issue #24): search still uses render's view builder for
-//! its result metadata, so it sits below render rather than beside it.
 
 pub mod assets;
 pub mod config;
 pub mod content;
+pub mod enquiry;
 pub mod error;
 pub mod feeds;
 pub mod i18n;
@@ -99,6 +101,7 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod text;
+pub mod views;
 pub mod yaml;
 
 mod build;
