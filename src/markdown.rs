@@ -562,7 +562,7 @@ pub fn reading_minutes(plain: &str) -> u32 {
     let mut words = 0usize;
     let mut in_word = false;
     for c in plain.chars() {
-        if is_cjk(c) {
+        if read_by_character(c) {
             cjk += 1;
             in_word = false;
         } else if c.is_alphanumeric() {
@@ -578,16 +578,37 @@ pub fn reading_minutes(plain: &str) -> u32 {
     (minutes.ceil() as u32).max(1)
 }
 
-/// Han, Hiragana, Katakana (full and half width).
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xF900..=0xFAFF | 0xFF66..=0xFF9F | 0x20000..=0x2FFFF)
+/// A character the reading time counts one by one: Chinese and Japanese
+/// script ([`crate::text::is_cjk`]) but not Hangul, since Korean puts
+/// spaces between its words and is counted by them; and, in Japanese
+/// text, the middle dot that joins its words (`代表・行政担当者`) and
+/// half-width katakana (the search tokenizer never sees those: NFKC
+/// makes them full width).
+fn read_by_character(c: char) -> bool {
+    match c as u32 {
+        0xAC00..=0xD7A3 => false,
+        0x30A0 | 0x30FB | 0xFF66..=0xFF9F => true,
+        _ => crate::text::is_cjk(c),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reading_time_counts_chinese_and_japanese_by_character() {
+        for c in "日本語ひらがなカタカナ々・ｿﾌﾄ".chars() {
+            assert!(read_by_character(c), "{c}");
+        }
+        for c in "한국어 word 1、。".chars() {
+            assert!(!read_by_character(c), "{c}");
+        }
+        // 500 characters a minute, 200 words
+        assert_eq!(reading_minutes(&"語".repeat(1000)), 2);
+        assert_eq!(reading_minutes(&"한국어 ".repeat(400)), 2);
+        assert_eq!(reading_minutes(&"語".repeat(1001)), 3);
+    }
 
     fn opts() -> Options<'static> {
         Options {

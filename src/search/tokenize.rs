@@ -26,6 +26,9 @@ use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
 
+// the characters indexed as CJK runs (bigrams)
+use crate::text::is_cjk;
+
 /// A token of normalised text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Token<'a> {
@@ -33,30 +36,6 @@ pub enum Token<'a> {
     Word(&'a str),
     /// A run of Japanese, Chinese or Korean characters, e.g. `ソフトウェア`.
     Cjk(&'a str),
-}
-
-/// True for characters indexed as CJK runs (bigrams): kana, the prolonged
-/// sound mark, iteration marks, CJK ideographs and Hangul syllables. The
-/// katakana middle dot `・` separates, like punctuation.
-pub fn is_cjk(c: char) -> bool {
-    let u = c as u32;
-    if u < 0x3005 {
-        return false;
-    }
-    if u >= 0x4E00 {
-        return u <= 0x9FFF
-            || (0xAC00..=0xD7A3).contains(&u)
-            || (0xF900..=0xFAFF).contains(&u)
-            || (0x20000..=0x3FFFF).contains(&u);
-    }
-    matches!(u,
-        0x3005..=0x3007
-        | 0x3041..=0x3096
-        | 0x3099..=0x309F
-        | 0x30A1..=0x30FA
-        | 0x30FC..=0x30FF
-        | 0x31F0..=0x31FF
-        | 0x3400..=0x4DBF)
 }
 
 /// Combining marks (and ZWNJ/ZWJ) that continue a word of letters.
