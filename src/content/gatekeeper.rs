@@ -1,7 +1,7 @@
-//! The gatekeeper: applies the consent gate and the publication rules to
-//! parsed files, resolves what links to what (stories to talents,
-//! translations to originals), and collects what may be published into a
-//! [`Content`]. Everything withheld is recorded only as a path (for links
+//! The gatekeeper: applies the talent policy ([`super::publish`]) and the
+//! publication rules of stories, reports and pages to parsed files,
+//! resolves what links to what (stories to talents, translations to
+//! originals), and collects what may be published into a [`Content`]. Everything withheld is recorded only as a path (for links
 //! to become plain text) and a reason (for the publishers' report).
 
 use std::collections::{BTreeMap, HashMap};
@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::date::Date;
-use super::gate::{self, LoadOptions, TalentDecision};
+use super::gate::{self, LoadOptions, WithheldReason};
 use super::model::*;
 use super::parse::{Doc, Parsed};
+use super::publish::{Ctx, Published, publish};
 use super::schema::*;
 use crate::config::Config;
 use crate::error::{Diagnostic, rel_path};
@@ -350,126 +351,52 @@ impl Gate<'_> {
             if bad_scope {
                 continue;
             }
-            let unfilled = gate::talent_unfilled(raw, &p.source.body);
-            let decision = gate::talent_decision(
-                &raw.consent,
-                &unfilled,
-                raw.status,
-                self.opts.today,
-                self.offset(),
-                self.opts.audience,
-            );
-            if let Err(gate::WithheldReason::StillToFill(fields)) = &decision {
+            let ctx = Ctx {
+                today: self.opts.today,
+                offset: self.offset(),
+                audience: self.opts.audience,
+                optional_fields: &self.config.privacy.optional_fields,
+            };
+            let (record, published) = match publish(*owned, &p.source, &ctx) {
+                Ok(published) => (published.record.clone(), Ok(published)),
+                Err(withheld) => (withheld.record, Err(withheld.reason)),
+            };
+            if let Err(WithheldReason::StillToFill(fields)) = &published {
                 for field in fields {
                     self.still_to_fill(&p, field);
                 }
             }
-            let scope = raw.consent.scope.clone();
-            let in_scope = |f: &str| scope.iter().any(|s| s == f);
-            let mut shown: Vec<String> = raw
-                .consent
-                .scope
-                .iter()
-                .filter(|s| match s.as_str() {
-                    // a permission, not a field: `story_link`
-                    "story" => false,
-                    "photo" => raw.photo.is_some(),
-                    "origin_region" => raw.origin_region.is_some(),
-                    "age_band" => raw.age_band.is_some(),
-                    other => raw.extra.contains_key(other),
-                })
-                .cloned()
-                .collect();
-            shown.sort();
-            self.content.privacy.talents.push(TalentDecision {
-                id: raw.id.clone(),
-                file: p.source.path.clone(),
-                outcome: decision.clone().map(|_| shown),
-                story_link: in_scope("story"),
-                expires: raw.consent.expires,
-                audience: raw.consent.audience,
-            });
             self.talent_files.insert(
                 key.clone(),
                 TalentStatus {
-                    published: decision.is_ok(),
-                    story_link_allowed: in_scope("story"),
-                    reason: decision.as_ref().err().map(|r| r.describe()),
+                    published: published.is_ok(),
+                    story_link_allowed: record.story_link,
+                    reason: published.as_ref().err().map(|r| r.describe()),
                 },
             );
-            if decision.is_err() {
+            self.content.privacy.talents.push(record);
+            let Ok(Published {
+                mut talent, photo, ..
+            }) = published
+            else {
                 self.content
                     .unpublished
                     .insert(p.source.content_path.clone(), Unpublished::Withheld);
                 continue;
-            }
-            let photo = match (&raw.photo, in_scope("photo")) {
-                (Some(photo), true) => match self.resolve_image(&p, photo, "photo") {
-                    Some(source) => {
-                        let ext = image_ext(&source);
-                        Some(ImageRef {
-                            source,
-                            output: format!("talents/{key}/photo.{ext}"),
-                        })
-                    }
-                    None => continue,
-                },
-                _ => None,
             };
-            let optional = &self.config.privacy.optional_fields;
-            let extra = raw
-                .extra
-                .iter()
-                .filter(|(k, _)| !optional.contains(k) || in_scope(k))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect();
-            let raw = *owned;
-            if let Some(img) = &photo {
+            if let Some(photo) = photo {
+                let Some(source) = self.resolve_image(&p, &photo, "photo") else {
+                    continue;
+                };
+                let ext = image_ext(&source);
+                let img = ImageRef {
+                    source,
+                    output: format!("talents/{key}/photo.{ext}"),
+                };
                 self.content.images.push(img.clone());
+                talent.photo = Some(img);
             }
-            self.content.talents.push(Talent {
-                id: raw.id,
-                display_name: raw.display_name,
-                headline: raw.headline,
-                job_categories: raw.job_categories,
-                skills: raw
-                    .skills
-                    .into_iter()
-                    .map(|s| match s {
-                        RawSkill::Name(name) => Skill {
-                            name,
-                            level: None,
-                            years: None,
-                        },
-                        RawSkill::Detailed(d) => Skill {
-                            name: d.name,
-                            level: d.level,
-                            years: d.years,
-                        },
-                    })
-                    .collect(),
-                languages: raw.languages,
-                experience_years: raw.experience_years,
-                education: raw.education,
-                available_now: raw
-                    .availability
-                    .as_ref()
-                    .and_then(|a| a.from)
-                    .is_some_and(|from| available_by(from, self.opts.today)),
-                availability: raw.availability,
-                // 東京 is 東京都: one region for the directory's filter
-                regions: super::prefectures::canonical_all(raw.regions),
-                tags: raw.tags,
-                verified: raw.verified,
-                origin_region: raw.origin_region.filter(|_| in_scope("origin_region")),
-                age_band: raw.age_band.filter(|_| in_scope("age_band")),
-                photo,
-                extra,
-                story_link_allowed: in_scope("story"),
-                companies_only: raw.consent.audience == Audience::Companies,
-                translations: BTreeMap::new(),
-                source: p.source,
-            });
+            self.content.talents.push(talent);
         }
     }
 
@@ -820,11 +747,4 @@ pub(super) fn image_ext(p: &Path) -> String {
         Some(other) => other.to_string(),
         None => "img".to_string(),
     }
-}
-
-/// Whether a person available from `from` can start by `today`: `from` is
-/// `today`'s month or earlier.
-fn available_by(from: crate::content::date::YearMonth, today: chrono::NaiveDate) -> bool {
-    use chrono::Datelike;
-    (from.year, from.month) <= (today.year(), today.month())
 }

@@ -36,7 +36,11 @@
 //! * `walk` decides from paths alone what each file is;
 //! * `parse` reads one file (front matter, forbidden keys, personal data);
 //! * `loader` runs both in parallel, with the dev server's cache;
-//! * `gatekeeper` applies [`gate`] and the publication rules across files.
+//! * `publish` is the policy for a talent, whole: whether the person is
+//!   published (by [`gate`]'s rules) and which of their fields are shown;
+//! * `gatekeeper` checks and assembles across files: it applies `publish`
+//!   and the publication rules of stories, reports and pages, finds
+//!   images and bundles, and attaches translations.
 
 pub mod date;
 pub mod gate;
@@ -50,6 +54,7 @@ pub mod source;
 mod gatekeeper;
 mod loader;
 mod parse;
+mod publish;
 mod walk;
 
 pub use gate::{BuildAudience, LoadOptions, PrivacyReport, TalentDecision, WithheldReason};
