@@ -11,7 +11,7 @@
 //!        → render / search / feeds / assets → output (in memory) → write or serve
 //! ```
 //!
-//! * [`error`], [`text`], [`yaml`], [`slug`] and [`ignore`] (which files are
+//! * [`error`], `text`, `yaml`, `slug` and `ignore` (which files are
 //!   not part of the site) are helpers every stage may use.
 //! * [`config`] reads `site.yaml`.
 //! * [`content`] loads Markdown files, checks front matter against typed
@@ -22,17 +22,17 @@
 //!   plain text out.
 //! * [`site`] is the model: pages in a vector, sections and terms holding
 //!   ids; it also warns about terms that look like a named one.
-//! * [`views`] builds what pages show from the model, in the page's
+//! * `views` builds what pages show from the model, in the page's
 //!   language: the view structs templates get, and the cards search results
-//!   are made of ([`enquiry`]: where a profile's enquiry action points).
+//!   are made of (`enquiry`: where a profile's enquiry action points).
 //! * [`render`] turns the model into HTML through Tera templates fed with
 //!   those views; [`search`], [`feeds`] and [`assets`] make the other files.
 //!   [`search`] writes the sharded in-browser search index per language
 //!   (CJK bigrams with positions, words, facet columns, result metadata)
 //!   from the same gated model, so it can hold only what pages publish.
-//! * [`output`] holds the finished site in memory and writes only what
+//! * `output` holds the finished site in memory and writes only what
 //!   changed; [`serve`] serves the same in-memory output with live reload.
-//! * [`inputs`] fingerprints what a build reads, so that `tsunagi build` on
+//! * `inputs` fingerprints what a build reads, so that `tsunagi build` on
 //!   an unchanged site finds its output folder current and stops early.
 //!
 //! The library never prints; it returns reports and errors, and the binary
@@ -74,35 +74,46 @@
 //! serve: build, output, error, names, ignore, slug
 //! ```
 //!
-//! [`output`] sits low because every stage produces its [`output::File`]s;
+//! `output` sits low because every stage produces its `output::File`s;
 //! only its writer touches the disk, and only `build` calls it. `build` is
 //! the front door: its [`Pipeline`] loads, generates, finishes the search
 //! index and renders an edited document again, for the CLI and for
 //! [`serve`], which keeps only its policy (what to throw away after a
 //! change, what to show first).
 
+//!
+//! # The public surface
+//!
+//! Public are the modules the binary, the benchmarks, the examples and the
+//! integration tests use, and the crate-root items below; the shared
+//! helpers (`text`, `yaml`, `slug`, `ignore`, `names`), `views`,
+//! `enquiry`, `output` and `inputs` are the library's own. [`process`]
+//! stays a library module rather than the binary's: the benchmark
+//! examples and the criterion benches set the same allocator as the
+//! binary, so that stages are timed as `tsunagi build` runs them.
+
 pub mod assets;
 pub mod config;
 pub mod content;
-pub mod enquiry;
+mod enquiry;
 pub mod error;
 pub mod feeds;
 pub mod i18n;
-pub mod ignore;
-pub mod inputs;
+mod ignore;
+mod inputs;
 pub mod markdown;
-pub mod names;
-pub mod output;
+mod names;
+mod output;
 pub mod process;
 pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod site;
-pub mod slug;
-pub mod text;
-pub mod views;
-pub mod yaml;
+mod slug;
+mod text;
+mod views;
+mod yaml;
 
 mod build;
 

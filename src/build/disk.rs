@@ -14,7 +14,7 @@ use crate::output::{self, WriteStats};
 ///
 /// When no input changed since the build that wrote the output folder
 /// (same files with the same stamps, same settings, same binary; see
-/// [`crate::inputs`]) and every file it wrote is still there, the folder is
+/// `crate::inputs`) and every file it wrote is still there, the folder is
 /// already what this build would write: nothing is generated or written,
 /// and the report repeats what that build found.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {

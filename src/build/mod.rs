@@ -120,7 +120,7 @@ pub struct Built {
 #[derive(Debug, Clone)]
 pub struct BuildReport {
     /// The site generated, or `None` when nothing had changed since the
-    /// build that wrote the output folder (see [`crate::inputs`]): the
+    /// build that wrote the output folder (see `crate::inputs`): the
     /// folder is already what a build would write, so nothing was generated.
     pub built: Option<Built>,
     /// What the build found: from `built`, or as the previous build recorded it.

@@ -1,5 +1,5 @@
 //! The consent gate: the rules that decide who is published (the fields
-//! a published talent shows are chosen with them in [`super::publish`],
+//! a published talent shows are chosen with them in `publish`,
 //! the one place a talent's publication is decided).
 //!
 //! Default deny. A talent is published only if its profile and consent

@@ -2,13 +2,13 @@
 //!
 //! Every output page is a job; jobs render in parallel (rayon) against one
 //! Tera instance that parsed the templates once. Jobs get contexts made of
-//! view structs ([`crate::views`]), never the model. Nothing here touches the disk:
+//! view structs (`crate::views`), never the model. Nothing here touches the disk:
 //! the result is a list of files for the output stage.
 //!
 //! `plan` lists the jobs and what each language shares, `job` renders one,
 //! `cache` lets the dev server render again only what changed; `theme`
 //! and `meta` make what templates see, with [`crate::i18n`] and
-//! [`crate::views`].
+//! `crate::views`.
 
 mod cache;
 pub use crate::i18n;
