@@ -44,7 +44,8 @@
 //!
 //! A module may use only the modules on the lines above its own (not its
 //! neighbours on the same line); `tests/it/architecture.rs` reads this
-//! block and every `crate::` path in `src/` and fails on any other import,
+//! block and every `crate::` path in `src/` (and `super::` where it means
+//! the crate root) and fails on any other import,
 //! so there is no cycle between modules; nor may two files of one module
 //! use each other. `main.rs` and `cli.rs` belong to
 //! the binary.
@@ -66,9 +67,9 @@
 //! scaffold, serve
 //! ```
 //!
-//! Some modules may use less than the lines above them; a line
-//! `module: modules` of this block lists all it may use, and the same test
-//! holds it to that:
+//! Some modules may use less than the lines above them: each line
+//! `module: modules` of the block below lists all that module may use, and
+//! the same test holds it to that:
 //!
 //! ```text
 //! serve: build, output, error, names, ignore, slug
