@@ -17,6 +17,7 @@ use super::{
 };
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::names::{CONTENT_DIR, STATIC_DIR, THEMES_DIR};
 use crate::output::Output;
 use crate::render::{Renderer, theme::Theme};
 use crate::site::edit::Replaced;
@@ -43,9 +44,9 @@ impl SiteLayout {
     /// The folders of the site `opts` builds.
     pub fn new(opts: &BuildOptions) -> SiteLayout {
         SiteLayout {
-            content: opts.root.join("content"),
-            static_dir: opts.root.join("static"),
-            themes: opts.root.join("themes"),
+            content: opts.root.join(CONTENT_DIR),
+            static_dir: opts.root.join(STATIC_DIR),
+            themes: opts.root.join(THEMES_DIR),
             output: opts.output_dir(),
             root: opts.root.clone(),
         }

@@ -324,7 +324,7 @@ fn load_inner(
     opts: &LoadOptions,
     mut cache: Option<&mut LoadCache>,
 ) -> Result<Content> {
-    let content_dir = root.join("content");
+    let content_dir = root.join(crate::names::CONTENT_DIR);
     if !content_dir.is_dir() {
         return Err(Error::site(Diagnostic::error(
             "content",
