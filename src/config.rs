@@ -12,8 +12,7 @@ use serde::Deserialize;
 use crate::error::{Diagnostic, Error, Result};
 use crate::yaml::{self, Origin};
 
-/// The config file's name at the site root.
-pub const CONFIG_FILE: &str = "site.yaml";
+pub use crate::names::CONFIG_FILE;
 
 /// Settings of one site.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -42,7 +41,7 @@ pub struct Config {
     pub paginate: usize,
     /// Where the enquiry action of profiles points: a template with `{ids}`
     /// and `{urls}`, a `mailto:` address (given a subject and body), or a URL
-    /// that gets `?talent=<id>` (see `render::enquiry`).
+    /// that gets `?talent=<id>` (see `enquiry`).
     #[serde(default)]
     pub contact_url: Option<String>,
     /// The site's UTC offset (`+09:00`), used for "today" and dates without an offset.

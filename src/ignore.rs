@@ -13,8 +13,6 @@
 //! `.well-known`, which static hosts serve on purpose (`security.txt`,
 //! app-site association files).
 
-use std::path::Path;
-
 /// Whether a file or folder with this name is left out of the site.
 pub fn is_ignored_name(name: &str) -> bool {
     if name == ".well-known" {
@@ -35,16 +33,18 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "node_modules"
 }
 
-/// Whether any component of `rel` (a path relative to a walked folder) is
-/// ignored.
-pub fn is_ignored_path(rel: &Path) -> bool {
-    rel.components()
-        .any(|c| is_ignored_name(&c.as_os_str().to_string_lossy()))
-}
-
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
+
+    /// Whether any component of `rel` (a path relative to a walked folder)
+    /// is ignored: what every walk does with [`is_ignored_name`].
+    fn is_ignored_path(rel: &Path) -> bool {
+        rel.components()
+            .any(|c| is_ignored_name(&c.as_os_str().to_string_lossy()))
+    }
 
     #[test]
     fn editor_droppings_and_hidden_files_are_ignored() {

@@ -26,7 +26,7 @@ use std::path::Path;
 pub const RACY_MARGIN_NS: i128 = 2_000_000_000;
 
 /// The folders (under the site root) whose files a build reads.
-pub const INPUT_DIRS: [&str; 5] = ["content", "templates", "i18n", "static", "themes"];
+pub const INPUT_DIRS: [&str; 5] = crate::names::SITE_DIRS;
 
 /// The fingerprint of a build's inputs.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,6 +8,24 @@
 //! path and [`Urls`] turn site paths into links the same way for pages,
 //! feeds and the search index.
 
+/// The config file's name at the site root (the dev server's watcher
+/// knows it as well as the configuration's reader).
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// The site's folders a build reads, under its root: Markdown content,
+/// files copied as they are, themes, and the site's own templates and
+/// interface strings (which override the theme's).
+pub const CONTENT_DIR: &str = "content";
+pub const STATIC_DIR: &str = "static";
+pub const THEMES_DIR: &str = "themes";
+pub const TEMPLATES_DIR: &str = "templates";
+pub const I18N_DIR: &str = "i18n";
+
+/// Every folder a build reads, in the order the input fingerprint walks
+/// them; the dev server watches the same, and the output folder may lie
+/// in none of them.
+pub const SITE_DIRS: [&str; 5] = [CONTENT_DIR, TEMPLATES_DIR, I18N_DIR, STATIC_DIR, THEMES_DIR];
+
 /// The folder of a language's search index, under the language's root.
 pub const SEARCH_INDEX_DIR: &str = "search-index";
 

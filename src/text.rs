@@ -115,6 +115,38 @@ pub fn describe_control(c: char) -> String {
     format!("{name} here; it is invisible and usually comes from a broken copy-paste: delete it")
 }
 
+/// True for characters of Chinese, Japanese or Korean text, read by the
+/// character rather than by the word: kana (with the voicing marks and the
+/// prolonged sound mark), the iteration marks `々〆〇`, CJK ideographs
+/// (the basic block, extension A, compatibility ideographs and the
+/// supplementary planes) and Hangul syllables. The katakana middle dot
+/// `・`, like all punctuation, is not. Half-width katakana is not either:
+/// the search tokenizer sees text after NFKC, which makes it full width.
+///
+/// The one definition: the search tokenizer cuts these runs into bigrams
+/// (`themes/default/static/search.js` mirrors the ranges for queries), and
+/// the reading time counts them one by one.
+pub fn is_cjk(c: char) -> bool {
+    let u = c as u32;
+    if u < 0x3005 {
+        return false;
+    }
+    if u >= 0x4E00 {
+        return u <= 0x9FFF
+            || (0xAC00..=0xD7A3).contains(&u)
+            || (0xF900..=0xFAFF).contains(&u)
+            || (0x20000..=0x3FFFF).contains(&u);
+    }
+    matches!(u,
+        0x3005..=0x3007
+        | 0x3041..=0x3096
+        | 0x3099..=0x309F
+        | 0x30A1..=0x30FA
+        | 0x30FC..=0x30FF
+        | 0x31F0..=0x31FF
+        | 0x3400..=0x4DBF)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +181,37 @@ mod tests {
         assert_eq!(d.source_line.as_deref(), Some("a\u{2400}b"));
         assert_eq!(visible("\t\x7f\u{9b}"), "\t\u{2421}\u{fffd}");
         assert!(!yaml_refuses('\t') && yaml_refuses('\u{feff}'));
+    }
+
+    /// Which characters count as CJK, range by range: each range's first
+    /// and last character count, the characters just outside do not.
+    #[test]
+    fn cjk_is_kana_iteration_marks_ideographs_and_hangul() {
+        let ranges: [(u32, u32); 12] = [
+            (0x3005, 0x3007),   // 々〆〇
+            (0x3041, 0x3096),   // hiragana
+            (0x3099, 0x309F),   // voicing marks, ゝゞゟ
+            (0x30A1, 0x30FA),   // katakana
+            (0x30FC, 0x30FF),   // ー ヽヾヿ
+            (0x31F0, 0x31FF),   // small katakana for Ainu
+            (0x3400, 0x4DBF),   // ideographs, extension A
+            (0x4E00, 0x9FFF),   // ideographs
+            (0xAC00, 0xD7A3),   // Hangul syllables
+            (0xF900, 0xFAFF),   // compatibility ideographs
+            (0x20000, 0x2FFFF), // supplementary ideographic plane
+            (0x30000, 0x3FFFF), // tertiary ideographic plane
+        ];
+        let c = |u: u32| char::from_u32(u).expect("a character");
+        for (first, last) in ranges {
+            assert!(is_cjk(c(first)) && is_cjk(c(last)), "{first:X}–{last:X}");
+        }
+        for u in [
+            0x3004, 0x3008, 0x3040, 0x3097, 0x30A0, 0x30FB, 0x3100, 0x4DC0, 0xABFF, 0xD7A4, 0xFB00,
+            0xFF66, 0xFF9F, 0x1FFFF, 0x40000,
+        ] {
+            assert!(!is_cjk(c(u)), "{u:X}");
+        }
+        assert!("日本語ひらがなカタカナ한국어々ー".chars().all(is_cjk));
+        assert!(!"A1・、。「」ｿﾌﾄ é".chars().any(is_cjk));
     }
 }

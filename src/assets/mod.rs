@@ -78,7 +78,7 @@ pub type StaticFiles = (Vec<(File, String)>, Vec<Diagnostic>);
 /// symbolic link, which is not followed: a link could publish anything the
 /// writer's account can read.
 pub fn static_files(root: &Path) -> Result<StaticFiles> {
-    let dir = root.join("static");
+    let dir = root.join(crate::names::STATIC_DIR);
     let mut out = Vec::new();
     let mut warnings = Vec::new();
     if !dir.is_dir() {

@@ -4,9 +4,7 @@
 use std::path::Path;
 use std::time::Instant;
 
-use super::{
-    BuildOptions, BuildReport, BuildSummary, Built, generate_from, load_config, with_today,
-};
+use super::{BuildOptions, BuildReport, BuildSummary, Built, Pipeline, load_config, with_today};
 use crate::config::Config;
 use crate::error::Result;
 use crate::inputs;
@@ -16,7 +14,7 @@ use crate::output::{self, WriteStats};
 ///
 /// When no input changed since the build that wrote the output folder
 /// (same files with the same stamps, same settings, same binary; see
-/// [`crate::inputs`]) and every file it wrote is still there, the folder is
+/// `crate::inputs`) and every file it wrote is still there, the folder is
 /// already what this build would write: nothing is generated or written,
 /// and the report repeats what that build found.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
@@ -35,7 +33,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         let taken = inputs::now_ns();
         let (inputs, built) = std::thread::scope(|s| {
             let fp = s.spawn(|| inputs::fingerprint_since(&opts.root, &dir, &settings, taken));
-            let built = generate_from(opts, config, start);
+            let built = Pipeline::with_config(opts.clone(), config).run_since(start);
             (fp.join().ok().flatten(), built)
         });
         return finish_build(&mut folder, start, inputs, built?);
@@ -65,7 +63,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             stages: vec![("compare inputs with the last build", start.elapsed())],
         });
     }
-    let mut built = generate_from(opts, config, start)?;
+    let mut built = Pipeline::with_config(opts.clone(), config).run_since(start)?;
     built
         .stages
         .insert(0, ("compare inputs with the last build", checked));

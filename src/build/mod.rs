@@ -3,6 +3,9 @@
 //! This file holds the stages in memory (load through the consent gate,
 //! model, render, search, feeds, assets) and what they return; around it:
 //!
+//! * `pipeline`: the [`Pipeline`], the front door the CLI and the dev
+//!   server share: its verbs load, generate, finish the search index and
+//!   render an edited document again;
 //! * `disk`: `tsunagi build` — the output folder's lock, the early stop
 //!   when no input changed, the write;
 //! * `files`: content files re-read only when their source changed (the
@@ -20,20 +23,21 @@ use crate::config::Config;
 use crate::content::{self, BuildAudience, LoadOptions, PrivacyReport};
 use crate::error::{Diagnostic, Diagnostics, Error, Result};
 use crate::output::{self, Output, WriteStats};
-use crate::render::{self, Renderer, theme::Theme};
+use crate::render::{self, Renderer};
 use crate::site::Site;
 use crate::{assets, feeds, search};
 
 mod disk;
 mod files;
 mod links;
+mod pipeline;
 mod search_files;
 
 pub use disk::build;
 use files::{FileCache, content_files_cached};
 use links::check_links;
-pub use search_files::finish_search;
-use search_files::{SearchFiles, is_search_file, search_dirs};
+pub use pipeline::{CacheStats, Edited, Pipeline, SiteLayout};
+use search_files::{SearchFiles, finish_search, is_search_file, search_dirs};
 
 /// What to build.
 #[derive(Debug, Clone)]
@@ -101,6 +105,8 @@ pub fn today_in(offset_seconds: i32) -> NaiveDate {
 pub struct Built {
     pub site: Site,
     pub output: Output,
+    /// The date consent was judged against, resolved once for the build.
+    pub today: NaiveDate,
     pub privacy: PrivacyReport,
     pub warnings: Vec<Diagnostic>,
     /// HTML pages rendered.
@@ -114,7 +120,7 @@ pub struct Built {
 #[derive(Debug, Clone)]
 pub struct BuildReport {
     /// The site generated, or `None` when nothing had changed since the
-    /// build that wrote the output folder (see [`crate::inputs`]): the
+    /// build that wrote the output folder (see `crate::inputs`): the
     /// folder is already what a build would write, so nothing was generated.
     pub built: Option<Built>,
     /// What the build found: from `built`, or as the previous build recorded it.
@@ -158,48 +164,23 @@ fn with_today(opts: &BuildOptions, config: &Config) -> BuildOptions {
 
 /// Loads, renders and checks the whole site, in memory.
 pub fn generate(opts: &BuildOptions) -> Result<Built> {
+    let start = Instant::now();
     let config = load_config(opts)?;
-    generate_from(&with_today(opts, &config), config, Instant::now())
+    Pipeline::with_config(with_today(opts, &config), config).run_since(start)
 }
 
-/// [`generate`] with the configuration already loaded.
-fn generate_from(opts: &BuildOptions, config: Config, start: Instant) -> Result<Built> {
-    let config = Arc::new(config);
-    let theme = Theme::load(&opts.root, &config)?;
-    let renderer = Renderer::new(theme)?;
-    generate_with(opts, config, &renderer, start)
-}
-
-/// [`generate`] with templates already parsed (the dev server keeps them).
-pub fn generate_with(
-    opts: &BuildOptions,
-    config: Arc<Config>,
-    renderer: &Renderer,
-    start: Instant,
-) -> Result<Built> {
-    let loaded = load_stage(opts, &config, None)?;
-    generate_loaded(
-        opts,
-        config,
-        renderer,
-        start,
-        loaded,
-        None,
-        SearchFiles::choose(opts, None),
-    )
-}
-
-/// What the dev server keeps between builds of one site so that a build
-/// after a small change redoes only what the change touched: parse results
-/// of unchanged files, rendered Markdown, rendered pages, re-encoded images.
-/// Every cache is keyed by everything its result depends on, so a build
-/// with a cache gives exactly the output of a build without one.
+/// What a [`Pipeline`] for rebuilds keeps between builds of one site so
+/// that a build after a small change redoes only what the change touched:
+/// parse results of unchanged files, rendered Markdown, rendered pages,
+/// re-encoded images. Every cache is keyed by everything its result
+/// depends on, so a build with a cache gives exactly the output of a build
+/// without one.
 #[derive(Debug, Default)]
-pub struct BuildCache {
-    pub load: content::LoadCache,
-    pub markdown: crate::site::MarkdownCache,
-    pub render: render::RenderCache,
-    pub search: search::SearchCache,
+struct BuildCache {
+    load: content::LoadCache,
+    markdown: crate::site::MarkdownCache,
+    render: render::RenderCache,
+    search: search::SearchCache,
     /// (source, output, re-encode) → (stamp of the source, bytes).
     files: FileCache,
 }
@@ -207,29 +188,34 @@ pub struct BuildCache {
 impl BuildCache {
     /// A file or folder changed on disk (a watcher said so): whatever was
     /// read from it is read again, even if its size and time look the same.
-    pub fn invalidate(&mut self, path: &Path) {
+    fn invalidate(&mut self, path: &Path) {
         self.load.invalidate(path);
         self.files
             .retain(|(source, _, _), _| !source.starts_with(path));
     }
 }
 
-/// The first stage of a build: the content, loaded and through the consent
-/// gate. The dev server stops here to show an edited page early
-/// (`serve::incremental`), then hands it to [`generate_from_loaded`].
+/// The first stage of a build ([`Pipeline::load`]): the content, loaded and
+/// through the consent gate. The dev server stops here to show an edited
+/// page early, then hands it to [`Pipeline::generate`].
 #[derive(Debug)]
 pub struct Loaded {
     /// What may be published, and nothing else.
     pub content: content::Content,
+    /// The date consent was judged against.
+    pub today: NaiveDate,
+    config: Arc<Config>,
+    start: Instant,
     stages: Stages,
 }
 
 fn load_stage(
     opts: &BuildOptions,
-    config: &Config,
+    config: Arc<Config>,
+    today: NaiveDate,
+    start: Instant,
     cache: Option<&mut BuildCache>,
 ) -> Result<Loaded> {
-    let today = opts.today_for(config);
     let load = LoadOptions {
         today,
         drafts: opts.drafts,
@@ -237,48 +223,31 @@ fn load_stage(
     };
     let mut stages = Stages::new();
     let content = match cache {
-        Some(c) => content::load_cached(&opts.root, config, &load, &mut c.load)?,
-        None => content::load(&opts.root, config, &load)?,
+        Some(c) => content::load_cached(&opts.root, &config, &load, &mut c.load)?,
+        None => content::load(&opts.root, &config, &load)?,
     };
     stages.mark("load content");
-    Ok(Loaded { content, stages })
-}
-
-/// Loads the content through the consent gate, reusing what `cache` holds
-/// from earlier builds of the same site (parse results of unchanged files).
-pub fn load_cached(opts: &BuildOptions, config: &Config, cache: &mut BuildCache) -> Result<Loaded> {
-    load_stage(opts, config, Some(cache))
-}
-
-/// The rest of a build after [`load_cached`], reusing what `cache` holds:
-/// the output is exactly [`generate_with`]'s. With `previous` (the last
-/// good output), the search index is not built: the output carries
-/// `previous`'s index files as they were, and [`finish_search`] follows
-/// (unless [`BuildOptions::search_index`] is off: then there is no index).
-pub fn generate_from_loaded(
-    opts: &BuildOptions,
-    config: Arc<Config>,
-    renderer: &Renderer,
-    start: Instant,
-    loaded: Loaded,
-    cache: &mut BuildCache,
-    previous: Option<&Output>,
-) -> Result<Built> {
-    let search = SearchFiles::choose(opts, previous);
-    generate_loaded(opts, config, renderer, start, loaded, Some(cache), search)
+    Ok(Loaded {
+        content,
+        today,
+        config,
+        start,
+        stages,
+    })
 }
 
 fn generate_loaded(
     opts: &BuildOptions,
-    config: Arc<Config>,
     renderer: &Renderer,
-    start: Instant,
     loaded: Loaded,
     mut cache: Option<&mut BuildCache>,
     search_files: SearchFiles<'_>,
 ) -> Result<Built> {
     let Loaded {
         content,
+        today,
+        config,
+        start,
         mut stages,
     } = loaded;
     // time spent between the stages (an edited page shown early) is not the model's
@@ -428,6 +397,7 @@ fn generate_loaded(
     Ok(Built {
         site,
         output,
+        today,
         privacy,
         warnings,
         pages_rendered,

@@ -12,22 +12,22 @@ use crate::search;
 use crate::site::Site;
 
 /// Replaces the search index files of `built` (made by
-/// [`generate_from_loaded`] with the previous output, whose index it
+/// [`super::Pipeline::generate`] with the previous output, whose index it
 /// carries as it was: the dev server publishes the pages of such a build
 /// at once, so an edit reaches the browser before the index, which only the
-/// search page and the talent directory read) with its own site's index: the output
-/// is then exactly that of [`generate_from_loaded`] without it. Returns the index files
-/// that changed (added, changed or removed), sorted.
-pub fn finish_search(
+/// search page and the talent directory read) with its own site's index:
+/// the output is then exactly that of a build without a previous output.
+/// Returns the index files that changed (added, changed or removed), sorted.
+pub(super) fn finish_search(
     built: &mut Built,
     renderer: &Renderer,
-    cache: &mut BuildCache,
+    cache: Option<&mut BuildCache>,
 ) -> Vec<String> {
     let start = Instant::now();
     let fresh = search::build_cached(
         &built.site,
         &renderer.theme().strings,
-        Some(&mut cache.search),
+        cache.map(|c| &mut c.search),
     );
     let dirs = search_dirs(&built.site);
     let (mut old, rest): (BTreeMap<String, Arc<[u8]>>, _) = std::mem::take(&mut built.output.files)

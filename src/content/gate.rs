@@ -1,4 +1,6 @@
-//! The consent gate: the one place that decides who is published.
+//! The consent gate: the rules that decide who is published (the fields
+//! a published talent shows are chosen with them in `publish`,
+//! the one place a talent's publication is decided).
 //!
 //! Default deny. A talent is published only if its profile and consent
 //! record are filled in (a new profile from `tsunagi new talent` is not),

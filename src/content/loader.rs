@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use super::gate::LoadOptions;
 use super::gatekeeper::Gate;
 use super::model::*;
-use super::parse::{FileEntry, Parsed, Place, guess_id, parse_file, pii_findings};
+use super::parse::{Doc, FileEntry, Parsed, Place, guess_id, parse_file, pii_findings};
 use super::privacy::GuardReport;
 use super::walk::walk;
 use crate::config::Config;
@@ -324,7 +324,7 @@ fn load_inner(
     opts: &LoadOptions,
     mut cache: Option<&mut LoadCache>,
 ) -> Result<Content> {
-    let content_dir = root.join("content");
+    let content_dir = root.join(crate::names::CONTENT_DIR);
     if !content_dir.is_dir() {
         return Err(Error::site(Diagnostic::error(
             "content",
@@ -438,7 +438,7 @@ fn load_inner(
         talent_files: BTreeMap::new(),
         broken_talents,
     };
-    gate.run(files, other_files);
+    gate_files(&mut gate, files, other_files);
     let mut content = gate.content;
     content.privacy.guard = guard;
     content.root = root.to_path_buf();
@@ -452,4 +452,45 @@ fn load_inner(
     warnings.sort();
     content.warnings = warnings;
     Ok(content)
+}
+
+/// The gatekeeper's checks over every parsed file, in the order they need:
+/// talents first (stories link them), then their translations, then
+/// stories, reports, pages and section indexes; translations of documents
+/// last, once every original is judged.
+fn gate_files(gate: &mut Gate, files: Vec<Parsed>, others: &BTreeMap<PathBuf, Vec<PathBuf>>) {
+    let mut talents = Vec::new();
+    let mut talent_translations = Vec::new();
+    let mut rest = Vec::new();
+    for p in files {
+        match p.doc {
+            Doc::Talent(_) => talents.push(p),
+            Doc::TalentTranslation(_) => talent_translations.push(p),
+            _ => rest.push(p),
+        }
+    }
+    gate.gate_talents(talents);
+    gate.attach_talent_translations(talent_translations);
+    let mut slugs: HashMap<(Kind, String, String), String> = HashMap::new();
+    for p in rest {
+        let Parsed { source, doc, text } = p;
+        match doc {
+            Doc::Talent(_) | Doc::TalentTranslation(_) => {
+                unreachable!("talents were handled above")
+            }
+            Doc::Story(raw) => gate.gate_story(*raw, source, text, &mut slugs, others),
+            Doc::Report(raw) => gate.gate_report(*raw, source, text, &mut slugs, others),
+            Doc::Page(raw) => gate.gate_page(*raw, source, text, &mut slugs, others),
+            Doc::Section(raw, section) => gate.content.sections.push(SectionIndex {
+                source,
+                section,
+                title: raw.title,
+                description: raw.description,
+                extra: raw.extra,
+            }),
+        }
+    }
+    gate.translations_follow_originals();
+    gate.content.privacy.today = Some(gate.opts.today);
+    gate.content.privacy.talents.sort_by(|a, b| a.id.cmp(&b.id));
 }

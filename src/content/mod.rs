@@ -36,7 +36,12 @@
 //! * `walk` decides from paths alone what each file is;
 //! * `parse` reads one file (front matter, forbidden keys, personal data);
 //! * `loader` runs both in parallel, with the dev server's cache;
-//! * `gatekeeper` applies [`gate`] and the publication rules across files.
+//! * `publish` is the policy for a talent, whole: whether the person is
+//!   published (by [`gate`]'s rules) and which of their fields are shown;
+//! * the gatekeeper checks and assembles across files: `gatekeeper` holds
+//!   its state and shared checks, `talents` applies `publish` and attaches
+//!   profile translations, `documents` applies the publication rules of
+//!   stories, reports and pages (dates, slugs, bundles, translations).
 
 pub mod date;
 pub mod gate;
@@ -47,9 +52,12 @@ pub mod privacy;
 mod schema;
 pub mod source;
 
+mod documents;
 mod gatekeeper;
 mod loader;
 mod parse;
+mod publish;
+mod talents;
 mod walk;
 
 pub use gate::{BuildAudience, LoadOptions, PrivacyReport, TalentDecision, WithheldReason};

@@ -86,14 +86,7 @@ pub fn check_output_dir(root: &Path, out: &Path, force: bool) -> Result<()> {
     if root_abs.starts_with(&out_abs) {
         return refuse("it contains the site; use a folder inside it such as public/");
     }
-    for special in [
-        "content",
-        "static",
-        "templates",
-        "themes",
-        "i18n",
-        STATE_DIR,
-    ] {
+    for special in crate::names::SITE_DIRS.into_iter().chain([STATE_DIR]) {
         if out_abs.starts_with(root_abs.join(special)) {
             return refuse(&format!("it is inside the site's {special}/ folder"));
         }

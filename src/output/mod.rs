@@ -29,8 +29,6 @@ mod write;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub use folder::STATE_DIR;
-pub use folder::check_output_dir;
 pub use state::{LastBuild, OutputFolder};
 pub use write::WriteStats;
 

@@ -8,11 +8,11 @@ use super::job::Job;
 use super::job::path_in;
 use super::plan::{Plan, job_cards, list_paths, site_view};
 use super::theme::{REQUIRED_TEMPLATES, Theme};
-use super::views::ViewBuilder;
 use super::{Renderer, finish_errors};
 use crate::content::Kind;
 use crate::error::Result;
 use crate::site::{Page, PageData, PageId, Site, TaxonomyKind, urls};
+use crate::views::ViewBuilder;
 
 /// Rendered pages kept between builds by the dev server, each with a
 /// fingerprint of everything its template reads.

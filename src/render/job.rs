@@ -3,12 +3,12 @@
 use serde::Serialize;
 use tera::{Context, Value};
 
-use super::views::{self, Alternate, TermLink, ViewBuilder};
 use super::{NOINDEX, Renderer, SharedFile, i18n, meta, template_error};
 use crate::content::Kind;
 use crate::error::Diagnostic;
 use crate::names::SEARCH_INDEX_DIR;
 use crate::site::{Page, PageData, PageId, Site, TaxonomyKind, urls};
+use crate::views::{self, Alternate, TermLink, ViewBuilder};
 
 /// One output page to render.
 #[derive(Debug, Clone)]

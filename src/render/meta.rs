@@ -10,8 +10,8 @@
 use serde::Serialize;
 use serde_json::{Value as Json, json};
 
-use super::views::Urls;
 use crate::site::{Page, PageData, Site};
+use crate::views::Urls;
 
 /// What the `<head>` of a page carries for machines.
 #[derive(Debug, Clone, Default, Serialize)]

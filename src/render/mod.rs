@@ -2,21 +2,20 @@
 //!
 //! Every output page is a job; jobs render in parallel (rayon) against one
 //! Tera instance that parsed the templates once. Jobs get contexts made of
-//! view structs ([`views`]), never the model. Nothing here touches the disk:
+//! view structs (`crate::views`), never the model. Nothing here touches the disk:
 //! the result is a list of files for the output stage.
 //!
 //! `plan` lists the jobs and what each language shares, `job` renders one,
-//! `cache` lets the dev server render again only what changed; `theme`,
-//! `i18n`, `views` and `meta` make what templates see.
+//! `cache` lets the dev server render again only what changed; `theme`
+//! and `meta` make what templates see, with [`crate::i18n`] and
+//! `crate::views`.
 
 mod cache;
-pub mod enquiry;
 pub use crate::i18n;
 mod job;
 pub mod meta;
 mod plan;
 pub mod theme;
-pub mod views;
 
 pub use cache::{RenderCache, render_site_cached};
 

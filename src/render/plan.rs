@@ -6,11 +6,11 @@ use tera::Value;
 
 use super::i18n;
 use super::job::{Job, LangCtx, home_reports, render_job};
-use super::views::{Link, NavItem, SiteView, Urls, ViewBuilder};
 use super::{Renderer, SharedFile};
 use crate::content::Kind;
 use crate::error::Diagnostic;
 use crate::site::{PageId, Site, urls};
+use crate::views::{Link, NavItem, SiteView, Urls, ViewBuilder};
 
 /// The jobs of a site and what each reads, before anything is rendered.
 pub(crate) struct Plan<'a> {
@@ -264,7 +264,7 @@ pub(crate) fn site_view(
             .config
             .contact_url
             .as_deref()
-            .map(super::enquiry::contact_text)
+            .map(crate::enquiry::contact_text)
             .filter(|c| !c.is_empty()),
         build_date: site.today.map(|d| d.format("%Y-%m-%d").to_string()),
         build_date_display: site.today.map(|d| i18n::format_date(d, &lang.code)),

@@ -100,7 +100,7 @@ impl Theme {
     /// Loads the theme named in `config` for the site at `root`.
     pub fn load(root: &Path, config: &Config) -> Result<Theme> {
         let mut theme = Theme::default();
-        let theme_dir = root.join("themes").join(&config.theme);
+        let theme_dir = root.join(crate::names::THEMES_DIR).join(&config.theme);
         let mut files: Vec<(String, String, Vec<u8>)> = Vec::new(); // (rel in theme, file for messages, bytes)
         if theme_dir.is_dir() {
             for (rel, path, bytes) in read_tree(root, &theme_dir)? {

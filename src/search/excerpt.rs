@@ -90,7 +90,7 @@ fn keep<'a>(out: &mut Vec<&'a str>, total: &mut usize, sentence: &'a str, shown:
 /// A letter a word query can match: Latin, Greek, Cyrillic, Arabic …,
 /// not kana, kanji or Hangul, nor their half-width forms (found by phrase).
 fn is_letter(c: char) -> bool {
-    c.is_alphabetic() && !super::tokenize::is_cjk(c) && !(0xFF61..=0xFFDC).contains(&(c as u32))
+    c.is_alphabetic() && !crate::text::is_cjk(c) && !(0xFF61..=0xFFDC).contains(&(c as u32))
 }
 
 /// The first `n` characters of `s`.

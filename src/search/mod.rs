@@ -51,8 +51,8 @@ use crate::i18n::{self, Strings};
 use crate::names::SEARCH_INDEX_DIR;
 use crate::names::Urls;
 use crate::output::File;
-use crate::render::views::ViewBuilder;
 use crate::site::{Language, Page, PageData, PageId, Site, TaxonomyKind};
+use crate::views::ViewBuilder;
 
 use index::{DocText, weight};
 

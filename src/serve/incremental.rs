@@ -1,8 +1,8 @@
 //! Rebuilding after a change, redoing only what the change touched.
 //!
-//! A [`Session`] keeps what survives between builds: the configuration,
-//! the parsed templates ([`Renderer`]) and a [`BuildCache`]. A batch of
-//! changes decides what is thrown away:
+//! A [`Session`] keeps what survives between builds in a
+//! [`Pipeline`] for rebuilds (the configuration, the parsed templates and
+//! the caches) and decides, for a batch of changes, what is thrown away:
 //!
 //! * `site.yaml` (or a theme's `theme.yaml`, or lost watcher events): the
 //!   configuration, the templates and every cache;
@@ -11,10 +11,10 @@
 //!   changed: the render cache's fingerprints include both);
 //! * content and static files: only what was read from those paths.
 //!
-//! Then the normal pipeline runs with the caches ([`crate::load_cached`],
-//! [`crate::generate_from_loaded`]),
-//! so the consent gate, the model, link checks and the output assembly run
-//! as in `tsunagi build` and an incremental build equals a full one.
+//! Then the pipeline runs as in `tsunagi build` ([`Pipeline::load`],
+//! [`Pipeline::generate`]), so the consent gate, the model, link checks
+//! and the output assembly run as there and an incremental build equals a
+//! full one.
 //!
 //! The search index is the slowest part of a small rebuild (it covers every
 //! page) and only the search page and the talent directory read it, so the
@@ -31,17 +31,16 @@
 //! [`Session::show_edited`] renders the gated front matter into the
 //! document's pages, and [`Session::finish_rebuild`] does the rest. Both apply
 //! only under conditions that make those pages exactly what the full build
-//! will give (see `site::edit`), and the full rebuild undoes them if it fails.
+//! will give ([`Pipeline::edit_body`], [`Pipeline::edit_document`]), and the
+//! full rebuild undoes them if it fails.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::watch::{ChangeKind, Changes};
-use crate::build::{BuildCache, BuildOptions, Built, Loaded, generate_from_loaded, load_cached};
-use crate::config::Config;
+use crate::build::{BuildOptions, Built, Edited, Loaded, Pipeline};
 use crate::error::{Diagnostic, Error};
 use crate::output::Output;
-use crate::render::{Renderer, theme::Theme};
 
 /// What a rebuild gave.
 #[derive(Debug)]
@@ -103,28 +102,14 @@ impl Outcome {
 
 /// A site being served: the last good build and what speeds up the next.
 pub struct Session {
-    opts: BuildOptions,
-    /// `http://127.0.0.1:1111`: replaces the origin of `base_url` (the
-    /// path of `base_url` stays, so links work as deployed).
-    origin: Option<String>,
-    config: Option<Arc<Config>>,
-    renderer: Option<Renderer>,
-    cache: BuildCache,
+    pipeline: Pipeline,
     good: Option<Built>,
     /// The last good build still carries the previous build's search index.
     search_pending: bool,
     /// The last rebuild failed (caches may hold what it read).
     failed: bool,
-    /// An edited body shown ahead of the rebuild, to undo if it fails.
-    quick: Option<QuickEdit>,
-}
-
-/// What [`Session::quick_edit`] or [`Session::show_edited`] changed in the
-/// last good build.
-struct QuickEdit {
-    pages: crate::site::edit::Replaced,
-    /// Output files with their previous bytes.
-    files: Vec<(String, Option<Arc<[u8]>>)>,
+    /// An edited document shown ahead of the rebuild, to undo if it fails.
+    quick: Option<Edited>,
 }
 
 /// The Markdown file a batch of changes names, when that is all it names
@@ -137,47 +122,20 @@ fn one_markdown_file(changes: &Changes) -> Option<&std::path::Path> {
     (*kind == ChangeKind::Content && path.extension().is_some_and(|e| e == "md")).then_some(path)
 }
 
-/// Renders the pages an edit replaced in `good` into its output; `None`
-/// (and the pages put back) if a template fails.
-fn show(
-    good: &mut Built,
-    renderer: &Renderer,
-    pages: crate::site::edit::Replaced,
-    start: Instant,
-    stage: &'static str,
-) -> Option<(QuickEdit, Outcome)> {
-    let ids: Vec<crate::site::PageId> = pages.iter().map(|(id, _)| *id).collect();
-    let files = match crate::render::render_pages(&good.site, renderer, &ids) {
-        Ok(files) => files,
-        Err(_) => {
-            good.site.restore_pages(pages);
-            return None;
-        }
-    };
-    let mut changed = Vec::new();
-    let mut undo = Vec::with_capacity(files.len());
-    for (file, bytes) in files {
-        let before = good.output.files.insert(file.clone(), bytes.clone());
-        if before.as_deref() != Some(&bytes[..]) {
-            changed.push(file.clone());
-        }
-        undo.push((file, before));
-    }
-    changed.sort();
-    let outcome = Outcome::Built {
-        changed,
+/// The outcome of an edited document shown ahead of its rebuild.
+fn shown(edited: &Edited, start: Instant, stage: &'static str) -> Outcome {
+    Outcome::Built {
+        changed: edited.changed.clone(),
         elapsed: start.elapsed(),
-        rerendered: ids.len(),
+        rerendered: edited.rendered,
         reparsed: 1,
         stages: vec![(stage, start.elapsed())],
-    };
-    Some((QuickEdit { pages, files: undo }, outcome))
+    }
 }
 
 /// A rebuild whose content is loaded ([`Session::begin_rebuild`]).
 pub struct PendingRebuild {
     start: Instant,
-    config: Arc<Config>,
     loaded: Loaded,
     /// The configuration is the last good build's: its search index can
     /// stay while the pages are published.
@@ -185,14 +143,12 @@ pub struct PendingRebuild {
 }
 
 impl Session {
-    /// A session for the site of `opts`; nothing is built yet.
+    /// A session for the site of `opts`; nothing is built yet. With
+    /// `origin` (`http://127.0.0.1:1111`), the site is built for that
+    /// origin (the path of `base_url` stays, so links work as deployed).
     pub fn new(opts: BuildOptions, origin: Option<String>) -> Session {
         Session {
-            opts,
-            origin,
-            config: None,
-            renderer: None,
-            cache: BuildCache::default(),
+            pipeline: Pipeline::for_rebuilds(opts, origin),
             good: None,
             failed: false,
             quick: None,
@@ -208,7 +164,7 @@ impl Session {
     /// Whether the last build walked `content/` (false: every change named
     /// a file the build before had read, so its walk was reused).
     pub fn last_load_walked(&self) -> bool {
-        self.cache.load.last_walked
+        self.pipeline.stats().walked
     }
 
     /// The output of the last good build.
@@ -218,10 +174,7 @@ impl Session {
 
     /// The path the site is served under (`/` or `/jobs/`).
     pub fn base_path(&self) -> String {
-        self.config
-            .as_ref()
-            .map(|c| crate::site::base_path(&c.base_url))
-            .unwrap_or_else(|| "/".to_string())
+        self.pipeline.base_path().unwrap_or_else(|| "/".to_string())
     }
 
     /// Builds everything (the first build, or after lost events).
@@ -269,31 +222,16 @@ impl Session {
     /// The rest of the rebuild [`Session::begin_rebuild`] began.
     pub fn finish_rebuild(&mut self, pending: PendingRebuild) -> Outcome {
         let start = pending.start;
-        let renderer = match self.renderer.as_ref() {
-            Some(r) => r,
-            None => {
-                let e = Error::Usage("no templates".to_string());
-                return self.failed_with(e, start);
-            }
-        };
         // defer the search index only when the last good build's index
         // files are where this build's go (same configuration), and never
         // when the index is turned off: then nothing is owed
         let previous = self
             .good
             .as_ref()
-            .filter(|_| pending.defer_search && self.opts.search_index)
+            .filter(|_| pending.defer_search && self.pipeline.options().search_index)
             .map(|g| &g.output);
         let deferred = previous.is_some();
-        let result = generate_from_loaded(
-            &self.opts,
-            pending.config,
-            renderer,
-            start,
-            pending.loaded,
-            &mut self.cache,
-            previous,
-        );
+        let result = self.pipeline.generate(pending.loaded, previous);
         // a failed build leaves the last good one as it was, a search
         // index still to build included
         let built = match result {
@@ -305,8 +243,7 @@ impl Session {
         // what was shown early is part of the new build
         self.quick = None;
         let changed = diff(self.output(), &built.output);
-        let rerendered = self.cache.render.last_rendered;
-        let reparsed = self.cache.load.last_parsed;
+        let stats = self.pipeline.stats();
         let mut stages = built.stages.clone();
         let diffed = start.elapsed();
         stages.push((
@@ -322,8 +259,8 @@ impl Session {
         Outcome::Built {
             changed,
             elapsed: start.elapsed(),
-            rerendered,
-            reparsed,
+            rerendered: stats.rendered,
+            reparsed: stats.parsed,
             stages,
         }
     }
@@ -333,13 +270,7 @@ impl Session {
     fn failed_with(&mut self, e: Error, start: Instant) -> Outcome {
         self.failed = true;
         if let (Some(q), Some(good)) = (self.quick.take(), self.good.as_mut()) {
-            good.site.restore_pages(q.pages);
-            for (path, bytes) in q.files {
-                match bytes {
-                    Some(b) => good.output.files.insert(path, b),
-                    None => good.output.files.remove(&path),
-                };
-            }
+            q.undo(good);
         }
         Outcome::Failed {
             diagnostics: diagnostics_of(e),
@@ -352,8 +283,7 @@ impl Session {
     /// last good build's pages of that document and nothing else, in a few
     /// milliseconds, so the page being edited reloads at once. `None` when
     /// the batch is anything else or the edit could change more than those
-    /// pages ([`crate::content::LoadCache::body_edit`],
-    /// [`crate::site::Site::edit_body`] say when); the site is then as it was.
+    /// pages ([`Pipeline::edit_body`] says when); the site is then as it was.
     ///
     /// [`Session::rebuild_pages`] must follow: lists, feeds and link checks
     /// are brought up to date there, and if that build fails the edit is
@@ -364,17 +294,14 @@ impl Session {
             return None;
         }
         let path = one_markdown_file(changes)?;
-        let config = self.config.as_deref()?;
-        let renderer = self.renderer.as_ref()?;
         let good = self.good.as_mut()?;
         // consent is judged per day: a build of another day may publish less
-        if good.privacy.today != Some(self.opts.today_for(config)) {
+        if self.pipeline.today() != Some(good.today) {
             return None;
         }
-        let edit = self.cache.load.body_edit(path, config)?;
-        let pages = good.site.edit_body(&edit, &self.cache.markdown)?;
-        let (quick, outcome) = show(good, renderer, pages, start, "body of the edited page")?;
-        self.quick = Some(quick);
+        let edited = self.pipeline.edit_body(good, path)?;
+        let outcome = shown(&edited, start, "body of the edited page");
+        self.quick = Some(edited);
         Some(outcome)
     }
 
@@ -385,7 +312,7 @@ impl Session {
     /// in a few milliseconds, before the model and the other pages are
     /// rebuilt. `None` when the batch is anything else, the document is
     /// no longer published, or the edit could change another page
-    /// ([`crate::site::Site::edit_document`] says when); the site is then
+    /// ([`Pipeline::edit_document`] says when); the site is then
     /// as it was. [`Session::finish_rebuild`] must follow, as for
     /// [`Session::quick_edit`].
     pub fn show_edited(&mut self, pending: &PendingRebuild, changes: &Changes) -> Option<Outcome> {
@@ -394,34 +321,24 @@ impl Session {
         // changed unseen (its stamp differs) is in the new content but not
         // in the last good model, which the edited pages draw everything
         // else from (a story withdrawn unseen would stay on its talent's page)
+        let stats = self.pipeline.stats();
         if self.quick.is_some()
             || self.failed
             || !pending.defer_search
-            || self.cache.load.last_parsed != 1
-            || self.cache.load.last_walked
+            || stats.parsed != 1
+            || stats.walked
         {
             return None;
         }
         let path = one_markdown_file(changes)?;
-        let renderer = self.renderer.as_ref()?;
         let good = self.good.as_mut()?;
         // consent is judged per day: the last build's pages are of its day
-        let content = &pending.loaded.content;
-        if good.privacy.today.is_none() || good.privacy.today != content.privacy.today {
+        if good.today != pending.loaded.today {
             return None;
         }
-        let file = crate::error::rel_path(&self.opts.root, path);
-        let pages = good
-            .site
-            .edit_document(content, &file, &self.cache.markdown)?;
-        let (quick, mut outcome) = show(
-            good,
-            renderer,
-            pages,
-            start,
-            "front matter of the edited page",
-        )?;
-        self.quick = Some(quick);
+        let edited = self.pipeline.edit_document(good, &pending.loaded, path)?;
+        let mut outcome = shown(&edited, start, "front matter of the edited page");
+        self.quick = Some(edited);
         // the page waited for the load too
         if let Outcome::Built {
             elapsed, stages, ..
@@ -440,10 +357,9 @@ impl Session {
             return None;
         }
         let start = Instant::now();
-        let renderer = self.renderer.as_ref()?;
         let good = self.good.as_mut()?;
         let stages_before = good.stages.len();
-        let changed = crate::build::finish_search(good, renderer, &mut self.cache);
+        let changed = self.pipeline.finish_search(good);
         let stages = good.stages[stages_before..].to_vec();
         Some(Outcome::Built {
             changed,
@@ -455,54 +371,28 @@ impl Session {
     }
 
     fn try_begin(&mut self, changes: &Changes, start: Instant) -> crate::Result<PendingRebuild> {
-        let themes = self.opts.root.join("themes");
+        let themes = &self.pipeline.layout().themes;
         let reload_config =
-            self.config.is_none() || changes.rescan || changes.has(ChangeKind::Config);
+            !self.pipeline.has_config() || changes.rescan || changes.has(ChangeKind::Config);
         let reload_theme = reload_config
-            || self.renderer.is_none()
+            || !self.pipeline.has_templates()
             || changes.has(ChangeKind::Template)
             || changes
                 .paths
                 .iter()
-                .any(|(k, p)| *k == ChangeKind::Static && p.starts_with(&themes));
+                .any(|(k, p)| *k == ChangeKind::Static && p.starts_with(themes));
         for (_, p) in &changes.paths {
-            self.cache.invalidate(p);
+            self.pipeline.invalidate(p);
         }
         if reload_config {
             // a failed load leaves no configuration: the next change retries
-            self.config = None;
-            self.renderer = None;
-            self.cache = BuildCache::default();
-            let mut config = Config::load(&self.opts.root)?;
-            match &self.origin {
-                Some(origin) => {
-                    let path = crate::site::base_path(&config.base_url);
-                    config.set_base_url(&format!("{origin}{path}"))?;
-                }
-                None => {
-                    if let Some(url) = &self.opts.base_url {
-                        config.set_base_url(url)?;
-                    }
-                }
-            }
-            self.config = Some(Arc::new(config));
+            self.pipeline.forget_config();
+        } else if reload_theme {
+            self.pipeline.forget_templates();
         }
-        let config = self
-            .config
-            .clone()
-            .ok_or_else(|| Error::Usage("no configuration".to_string()))?;
-        if reload_theme {
-            self.renderer = None;
-            let theme = Theme::load(&self.opts.root, &config)?;
-            self.renderer = Some(Renderer::new(theme)?);
-        }
-        if self.renderer.is_none() {
-            return Err(Error::Usage("no templates".to_string()));
-        }
-        let loaded = load_cached(&self.opts, &config, &mut self.cache)?;
+        let loaded = self.pipeline.load()?;
         Ok(PendingRebuild {
             start,
-            config,
             defer_search: self.good.is_some() && !reload_config,
             loaded,
         })
@@ -590,9 +480,13 @@ mod tests {
         changes.add(site.path(), &site.path().join("public"), &p);
 
         // consent may have ended overnight: the whole rebuild decides
-        session.opts.today = chrono::NaiveDate::from_ymd_opt(2026, 6, 2);
+        session
+            .pipeline
+            .set_today(chrono::NaiveDate::from_ymd_opt(2026, 6, 2));
         assert!(session.quick_edit(&changes).is_none());
-        session.opts.today = chrono::NaiveDate::from_ymd_opt(2026, 6, 1);
+        session
+            .pipeline
+            .set_today(chrono::NaiveDate::from_ymd_opt(2026, 6, 1));
         assert!(session.quick_edit(&changes).is_some(), "the same day");
     }
 }

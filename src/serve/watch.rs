@@ -8,7 +8,9 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::config::CONFIG_FILE;
+use crate::names::{
+    CONFIG_FILE, CONTENT_DIR, I18N_DIR, SITE_DIRS, STATIC_DIR, TEMPLATES_DIR, THEMES_DIR,
+};
 
 /// What a changed file is, which decides how much is rebuilt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -23,8 +25,9 @@ pub enum ChangeKind {
     Config,
 }
 
-/// The folders (under the site root) whose changes matter.
-pub const WATCHED_DIRS: &[&str] = &["content", "templates", "themes", "static", "i18n"];
+/// The folders (under the site root) whose changes matter: those a build
+/// reads.
+pub const WATCHED_DIRS: &[&str] = &SITE_DIRS;
 
 pub use crate::ignore::is_ignored_name;
 
@@ -45,22 +48,22 @@ pub fn classify(root: &Path, output_dir: &Path, path: &Path) -> Option<ChangeKin
     let first = parts[0].as_str();
     match (first, parts.len()) {
         (f, 1) if f == CONFIG_FILE => Some(ChangeKind::Config),
-        ("content", _) => Some(ChangeKind::Content),
-        ("templates" | "i18n", _) => Some(ChangeKind::Template),
-        ("static", _) => Some(ChangeKind::Static),
-        ("themes", n) if n >= 3 => match parts[2].as_str() {
-            "templates" | "i18n" => Some(ChangeKind::Template),
-            "static" => Some(ChangeKind::Static),
+        (CONTENT_DIR, _) => Some(ChangeKind::Content),
+        (TEMPLATES_DIR | I18N_DIR, _) => Some(ChangeKind::Template),
+        (STATIC_DIR, _) => Some(ChangeKind::Static),
+        (THEMES_DIR, n) if n >= 3 => match parts[2].as_str() {
+            TEMPLATES_DIR | I18N_DIR => Some(ChangeKind::Template),
+            STATIC_DIR => Some(ChangeKind::Static),
             "theme.yaml" if n == 3 => Some(ChangeKind::Config),
             _ => None,
         },
         // a whole theme folder appearing or going
-        ("themes", 2) => Some(ChangeKind::Config),
+        (THEMES_DIR, 2) => Some(ChangeKind::Config),
         // a watched folder itself created or removed
         (f, 1) if WATCHED_DIRS.contains(&f) => Some(match f {
-            "content" => ChangeKind::Content,
-            "static" => ChangeKind::Static,
-            "themes" => ChangeKind::Config,
+            CONTENT_DIR => ChangeKind::Content,
+            STATIC_DIR => ChangeKind::Static,
+            THEMES_DIR => ChangeKind::Config,
             _ => ChangeKind::Template,
         }),
         _ => None,

@@ -30,6 +30,42 @@ fn layers() -> BTreeMap<String, usize> {
     out
 }
 
+/// The narrower rules of lib.rs's graph section (its second text block):
+/// module → every module it may use.
+fn only() -> BTreeMap<String, Vec<String>> {
+    let lib = std::fs::read_to_string(repo().join("src/lib.rs")).expect("lib.rs");
+    let start = lib
+        .find("//! # The module graph")
+        .expect("lib.rs states the module graph");
+    let mut lines = lib[start..]
+        .lines()
+        .map(|l| l.trim_start_matches("//!").trim());
+    // past the graph block to the next one
+    lines
+        .by_ref()
+        .find(|l| *l == "```text")
+        .expect("a text block");
+    lines.by_ref().find(|l| *l == "```").expect("its end");
+    lines
+        .by_ref()
+        .find(|l| *l == "```text")
+        .expect("a block of narrower rules");
+    let mut out = BTreeMap::new();
+    for line in lines.take_while(|l| *l != "```") {
+        let (module, uses) = line.split_once(':').expect("`module: modules`");
+        let uses = uses
+            .split(',')
+            .map(|m| m.trim().to_string())
+            .filter(|m| !m.is_empty())
+            .collect();
+        assert!(
+            out.insert(module.trim().to_string(), uses).is_none(),
+            "{module} has two rules"
+        );
+    }
+    out
+}
+
 /// Items lib.rs re-exports at the crate root (`crate::Result`), each with
 /// the module it comes from.
 fn root_items() -> BTreeMap<String, String> {
@@ -138,6 +174,11 @@ fn the_import_parser_reads_paths_and_groups() {
 #[test]
 fn every_import_follows_the_module_graph_lib_rs_states() {
     let layers = layers();
+    let only = only();
+    assert!(
+        only.contains_key("serve"),
+        "serve's narrower rule is stated"
+    );
     let root = root_items();
     let src = repo().join("src");
     let mut wrong = Vec::new();
@@ -158,9 +199,30 @@ fn every_import_follows_the_module_graph_lib_rs_states() {
             continue;
         };
         let code = std::fs::read_to_string(path).expect("read source");
-        for (line, used) in imports(&code) {
+        let mut used_paths = imports(&code);
+        // in `src/x.rs` and `src/x/mod.rs`, `super::` is the crate root
+        // (except in their `tests` modules: there it is the file's own
+        // module, whose items are not modules of the graph)
+        let depth = rel.components().count();
+        if depth == 1 || (depth == 2 && rel.ends_with("mod.rs")) {
+            used_paths.extend(
+                paths_after(&code, "super::")
+                    .into_iter()
+                    .filter(|(_, m)| layers.contains_key(m)),
+            );
+        }
+        for (line, used) in used_paths {
             let used = root.get(&used).cloned().unwrap_or(used);
             if used == module || used.is_empty() {
+                continue;
+            }
+            if let Some(allowed) = only.get(&module)
+                && !allowed.contains(&used)
+            {
+                wrong.push(format!(
+                    "src/{}:{line}: {module} uses {used}, which lib.rs does not list after `{module}:`",
+                    rel.display()
+                ));
                 continue;
             }
             match layers.get(&used) {

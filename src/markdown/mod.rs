@@ -5,11 +5,25 @@
 //! site), and every link that must be checked later (a root-relative path
 //! or an anchor in another page) is returned with its line, so the caller
 //! can report a broken one at the right place in the writer's file.
+//!
+//! This file walks the Markdown events into HTML, the table of contents
+//! and the summary; `links` rewrites and records links; `plain` makes
+//! heading ids, the plain text and the reading time.
 
 use std::collections::HashMap;
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options as CmOptions, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, Options as CmOptions, Parser, Tag, TagEnd};
 use serde::Serialize;
+
+mod links;
+mod plain;
+
+pub use links::with_base;
+use links::{LinkOutcome, Pos, encode_fragment, escape_attr, rewrite_link};
+#[cfg(test)]
+use plain::read_by_character;
+pub use plain::{heading_id, reading_minutes};
+use plain::{plain_text, unique_id};
 
 /// How to render.
 #[derive(Debug, Clone)]
@@ -305,289 +319,23 @@ pub fn render(src: &str, opts: &Options<'_>, resolve: &dyn Fn(&str) -> Resolved)
 /// A heading being read: level, custom id, its text, its events.
 type OpenHeading<'a> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'a>>);
 
-/// Where something is in the file.
-#[derive(Debug, Clone, Copy)]
-struct Pos {
-    line: usize,
-    column: usize,
-}
-
-enum LinkOutcome {
-    Keep(String),
-    Drop,
-}
-
-fn rewrite_link(
-    dest: &CowStr<'_>,
-    opts: &Options<'_>,
-    resolve: &dyn Fn(&str) -> Resolved,
-    at: Pos,
-    out: &mut Rendered,
-) -> LinkOutcome {
-    let Pos { line, column } = at;
-    let dest = dest.trim();
-    let lower = dest.to_ascii_lowercase();
-    if lower.starts_with("javascript:")
-        || lower.starts_with("vbscript:")
-        || lower.starts_with("data:text")
-    {
-        out.problems.push(Problem {
-            error: false,
-            line,
-            column,
-            message: format!(
-                "link `{}` removed: script links are not allowed in content",
-                truncate(dest, 40)
-            ),
-        });
-        return LinkOutcome::Keep("#".to_string());
-    }
-    let (path, anchor) = match dest.split_once('#') {
-        Some((p, a)) => (p, Some(percent_decode(a))),
-        None => (dest, None),
-    };
-    if let Some(target) = path.strip_prefix("@/") {
-        let target = percent_decode(target);
-        return match resolve(&target) {
-            Resolved::Url(url) => {
-                out.links.push(LinkCheck {
-                    path: url.clone(),
-                    anchor: anchor.clone(),
-                    line,
-                    column,
-                    written: dest.to_string(),
-                });
-                LinkOutcome::Keep(with_base(opts.base_path, &url, anchor.as_deref()))
-            }
-            Resolved::Unpublished => {
-                out.problems.push(Problem {
-                    error: false,
-                    line,
-                    column,
-                    message: format!("link `{dest}` points to a page that is not published; it is shown as plain text"),
-                });
-                LinkOutcome::Drop
-            }
-            Resolved::Missing => {
-                out.problems.push(Problem {
-                    error: true,
-                    line,
-                    column,
-                    message: format!("broken internal link `{dest}`: no file content/{target}"),
-                });
-                LinkOutcome::Keep("#".to_string())
-            }
-        };
-    }
-    if path.is_empty() {
-        // `#anchor` on this page
-        out.links.push(LinkCheck {
-            path: String::new(),
-            anchor,
-            line,
-            column,
-            written: dest.to_string(),
-        });
-        return LinkOutcome::Keep(dest.to_string());
-    }
-    if is_external(path) {
-        return LinkOutcome::Keep(dest.to_string());
-    }
-    let site_path = if let Some(rest) = path.strip_prefix('/') {
-        format!("/{}", percent_decode(rest))
-    } else {
-        join_relative(opts.page_path, &percent_decode(path))
-    };
-    out.links.push(LinkCheck {
-        path: site_path.clone(),
-        anchor: anchor.clone(),
-        line,
-        column,
-        written: dest.to_string(),
-    });
-    LinkOutcome::Keep(with_base(opts.base_path, &site_path, anchor.as_deref()))
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    s.chars().take(n).collect()
-}
-
-fn is_external(path: &str) -> bool {
-    path.starts_with("//")
-        || path.split_once(':').is_some_and(|(scheme, _)| {
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        })
-}
-
-/// `/stories/a/` + `photo.jpg` → `/stories/a/photo.jpg`; handles `..`.
-fn join_relative(page_path: &str, rel: &str) -> String {
-    let mut parts: Vec<&str> = page_path.split('/').filter(|s| !s.is_empty()).collect();
-    if !page_path.ends_with('/') {
-        parts.pop();
-    }
-    let trailing = rel.ends_with('/');
-    for seg in rel.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut p = format!("/{}", parts.join("/"));
-    if trailing && !p.ends_with('/') {
-        p.push('/');
-    }
-    p
-}
-
-/// Prefixes the base path and percent-encodes.
-pub fn with_base(base_path: &str, site_path: &str, anchor: Option<&str>) -> String {
-    let mut s = String::with_capacity(base_path.len() + site_path.len() + 8);
-    s.push_str(base_path.trim_end_matches('/'));
-    s.push_str(&crate::slug::encode_path(site_path));
-    if let Some(a) = anchor {
-        s.push('#');
-        s.push_str(&encode_fragment(a));
-    }
-    s
-}
-
-fn encode_fragment(a: &str) -> String {
-    const SET: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
-        .add(b' ')
-        .add(b'"')
-        .add(b'<')
-        .add(b'>')
-        .add(b'`')
-        .add(b'#')
-        .add(b'%');
-    percent_encoding::utf8_percent_encode(a, SET).to_string()
-}
-
-fn percent_decode(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .to_string()
-}
-
-fn escape_attr(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
-/// GitHub-style heading id: lower-case, letters/digits of any script, `-`
-/// and `_` kept, spaces become `-`, everything else dropped.
-pub fn heading_id(text: &str) -> String {
-    let mut id = String::with_capacity(text.len());
-    for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '_' || c == '-' {
-            id.extend(c.to_lowercase());
-        } else if c == ' ' || c == '\u{3000}' {
-            id.push('-');
-        } else if is_mark(c) {
-            id.push(c); // combining marks (e.g. dakuten written separately) stay
-        }
-    }
-    id
-}
-
-fn is_mark(c: char) -> bool {
-    matches!(c as u32, 0x0300..=0x036F | 0x3099..=0x309A)
-}
-
-fn unique_id(base: &str, seen: &mut HashMap<String, usize>) -> String {
-    let Some(&last) = seen.get(base) else {
-        seen.insert(base.to_string(), 0);
-        return base.to_string();
-    };
-    let mut n = last;
-    loop {
-        n += 1;
-        let candidate = format!("{base}-{n}");
-        if !seen.contains_key(&candidate) {
-            seen.insert(base.to_string(), n);
-            seen.insert(candidate.clone(), 0);
-            return candidate;
-        }
-    }
-}
-
-fn plain_text(events: &[Event<'_>]) -> String {
-    let mut s = String::new();
-    let mut in_footnote = 0;
-    for e in events {
-        match e {
-            Event::Start(Tag::FootnoteDefinition(_)) => in_footnote += 1,
-            Event::End(TagEnd::FootnoteDefinition) => in_footnote -= 1,
-            _ if in_footnote > 0 => {}
-            Event::Text(t) | Event::Code(t) => s.push_str(t),
-            Event::SoftBreak | Event::HardBreak => push_sep(&mut s, ' '),
-            Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::CodeBlock
-                | TagEnd::TableCell
-                | TagEnd::BlockQuote(_),
-            ) => push_sep(&mut s, '\n'),
-            // headings arrive here as block HTML (their id is computed first):
-            // a block ends a line, so a heading never runs into the next paragraph
-            Event::Html(_) => push_sep(&mut s, '\n'),
-            Event::InlineHtml(_) => {}
-            _ => {}
-        }
-    }
-    s.trim().to_string()
-}
-
-fn push_sep(s: &mut String, sep: char) {
-    if !s.is_empty() && !s.ends_with(['\n', ' ']) {
-        s.push(sep);
-    } else if sep == '\n' && s.ends_with(' ') {
-        s.pop();
-        s.push('\n');
-    }
-}
-
-/// Japanese is read by characters (~500 a minute), English by words (~200).
-pub fn reading_minutes(plain: &str) -> u32 {
-    let mut cjk = 0usize;
-    let mut words = 0usize;
-    let mut in_word = false;
-    for c in plain.chars() {
-        if is_cjk(c) {
-            cjk += 1;
-            in_word = false;
-        } else if c.is_alphanumeric() {
-            if !in_word {
-                words += 1;
-                in_word = true;
-            }
-        } else {
-            in_word = false;
-        }
-    }
-    let minutes = cjk as f64 / 500.0 + words as f64 / 200.0;
-    (minutes.ceil() as u32).max(1)
-}
-
-/// Han, Hiragana, Katakana (full and half width).
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF
-        | 0xF900..=0xFAFF | 0xFF66..=0xFF9F | 0x20000..=0x2FFFF)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reading_time_counts_chinese_and_japanese_by_character() {
+        for c in "日本語ひらがなカタカナ々・ｿﾌﾄ".chars() {
+            assert!(read_by_character(c), "{c}");
+        }
+        for c in "한국어 word 1、。".chars() {
+            assert!(!read_by_character(c), "{c}");
+        }
+        // 500 characters a minute, 200 words
+        assert_eq!(reading_minutes(&"語".repeat(1000)), 2);
+        assert_eq!(reading_minutes(&"한국어 ".repeat(400)), 2);
+        assert_eq!(reading_minutes(&"語".repeat(1001)), 3);
+    }
 
     fn opts() -> Options<'static> {
         Options {

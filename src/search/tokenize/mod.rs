@@ -21,10 +21,19 @@
 //!   combining marks and ZWNJ inside a word), so `Python3年` is the word
 //!   `python3` and the run `年`; `C++`, `C#` and `F#` keep their suffix.
 //!   Emoji, punctuation and symbols separate tokens and are not indexed.
+//!
+//! This file splits normalised text into tokens; `normalize` holds the
+//! fast NFKC, `keys` a token's shard key and hash.
 
-use std::borrow::Cow;
+mod keys;
+mod normalize;
 
-use unicode_normalization::UnicodeNormalization;
+pub use keys::{hash, hash_chars, shard_of, word_key};
+pub use normalize::normalize;
+use normalize::{clean_kana, decode, is_clean, is_stable, simple_fold};
+
+// the characters indexed as CJK runs (bigrams)
+use crate::text::is_cjk;
 
 /// A token of normalised text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,30 +42,6 @@ pub enum Token<'a> {
     Word(&'a str),
     /// A run of Japanese, Chinese or Korean characters, e.g. `ソフトウェア`.
     Cjk(&'a str),
-}
-
-/// True for characters indexed as CJK runs (bigrams): kana, the prolonged
-/// sound mark, iteration marks, CJK ideographs and Hangul syllables. The
-/// katakana middle dot `・` separates, like punctuation.
-pub fn is_cjk(c: char) -> bool {
-    let u = c as u32;
-    if u < 0x3005 {
-        return false;
-    }
-    if u >= 0x4E00 {
-        return u <= 0x9FFF
-            || (0xAC00..=0xD7A3).contains(&u)
-            || (0xF900..=0xFAFF).contains(&u)
-            || (0x20000..=0x3FFFF).contains(&u);
-    }
-    matches!(u,
-        0x3005..=0x3007
-        | 0x3041..=0x3096
-        | 0x3099..=0x309F
-        | 0x30A1..=0x30FA
-        | 0x30FC..=0x30FF
-        | 0x31F0..=0x31FF
-        | 0x3400..=0x4DBF)
 }
 
 /// Combining marks (and ZWNJ/ZWJ) that continue a word of letters.
@@ -99,189 +84,6 @@ fn is_word_start(c: char) -> bool {
     c.is_alphanumeric() && !is_cjk(c)
 }
 
-/// Characters NFKC maps to themselves and that never combine with what
-/// precedes them, and whose lower case is themselves (or ASCII).
-fn is_stable(c: char) -> bool {
-    c.is_ascii()
-        || matches!(c as u32,
-            0x3001..=0x3002
-            | 0x3005..=0x3007
-            | 0x3008..=0x3011
-            | 0x3041..=0x3096
-            | 0x309D..=0x309E
-            | 0x30A1..=0x30FE
-            | 0x3400..=0x4DBF
-            | 0x4E00..=0x9FFF
-            | 0xAC00..=0xD7A3)
-}
-
-/// What a character becomes on its own, when that needs no context: full
-/// width ASCII and the ideographic space map to ASCII (as NFKC maps them).
-fn simple_fold(c: char) -> Option<char> {
-    match c as u32 {
-        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).map(|a| a.to_ascii_lowercase()),
-        0x3000 => Some(' '),
-        _ => None,
-    }
-}
-
-/// Any other character NFKC leaves alone on its own (quick check "yes"),
-/// Greek excepted: its lower case depends on the next letter (final sigma).
-fn is_plain(c: char) -> bool {
-    !matches!(c as u32, 0x0370..=0x03FF | 0x1F00..=0x1FFF)
-        && unicode_normalization::is_nfkc_quick(std::iter::once(c))
-            == unicode_normalization::IsNormalized::Yes
-}
-
-/// The byte index of the first character at or after `from` that
-/// normalisation changes. CJK ideographs U+4E00–U+9FFF (UTF-8 lead bytes
-/// E4 B8 to E9), kana, CJK punctuation and lower-case ASCII, most of any
-/// page, are skipped without decoding.
-fn first_unclean(text: &str, from: usize) -> Option<usize> {
-    let b = text.as_bytes();
-    let mut i = from;
-    while i < b.len() {
-        let x = b[i];
-        if x < 0x80 {
-            if x.is_ascii_uppercase() {
-                return Some(i);
-            }
-            i += 1;
-        } else if (0xE5..=0xE9).contains(&x)
-            || (x == 0xE4 && b[i + 1] >= 0xB8)
-            || (x == 0xE3 && clean_kana(b[i + 1], b[i + 2]))
-        {
-            i += 3;
-        } else {
-            let (c, n) = decode(b, i);
-            if !is_clean(c) {
-                return Some(i);
-            }
-            i += n;
-        }
-    }
-    None
-}
-
-/// For the UTF-8 bytes `E3 b1 b2`: a kana or CJK punctuation mark that
-/// normalisation leaves as it is, told from the bytes (U+3001–U+3002,
-/// U+3005–U+3011, U+3041–U+3096, U+309D–U+309E, U+30A1–U+30FE). Half of
-/// Japanese text is kana; `false` sends the rest through [`is_clean`].
-#[inline]
-fn clean_kana(b1: u8, b2: u8) -> bool {
-    match b1 {
-        0x80 => matches!(b2, 0x81..=0x82 | 0x85..=0x91),
-        0x81 => b2 >= 0x81,
-        0x82 => b2 <= 0x96 || (0x9D..=0x9E).contains(&b2) || b2 >= 0xA1,
-        0x83 => b2 <= 0xBE,
-        _ => false,
-    }
-}
-
-/// A character that normalisation leaves exactly as it is.
-fn is_clean(c: char) -> bool {
-    if is_stable(c) {
-        !c.is_ascii_uppercase()
-    } else {
-        is_plain(c) && !c.is_uppercase()
-    }
-}
-
-/// NFKC, then lower case: the one spelling both the index and the query use.
-///
-/// Runs of characters that need nothing are copied as slices; characters
-/// that map on their own (upper case, full-width ASCII) are mapped one by
-/// one; anything else goes through full NFKC in a span that starts one
-/// character early, so a combining mark composes with its base.
-pub fn normalize(text: &str) -> Cow<'_, str> {
-    let Some(mut i) = first_unclean(text, 0) else {
-        return Cow::Borrowed(text);
-    };
-    let b = text.as_bytes();
-    let mut out = String::with_capacity(text.len() + 8);
-    // text[copied..i] is clean and not yet in `out`
-    let mut copied = 0;
-    // where the last character began in `text` and in `out`
-    let mut last: Option<(usize, usize)> = None;
-    loop {
-        if copied < i {
-            out.push_str(&text[copied..i]);
-            let prev = text[..i].chars().next_back().map_or(0, char::len_utf8);
-            last = Some((i - prev, out.len() - prev));
-        }
-        let (c, n) = decode(b, i);
-        let here = out.len();
-        let next_stable = i + n >= b.len() || is_stable(decode(b, i + n).0);
-        let mapped = if c.is_ascii_uppercase() {
-            out.push(c.to_ascii_lowercase());
-            true
-        } else if let (Some(f), true) = (simple_fold(c), next_stable) {
-            // full-width ASCII before a stable character (no mark to compose with)
-            out.push(f);
-            true
-        } else if is_plain(c) {
-            out.extend(c.to_lowercase());
-            true
-        } else {
-            false
-        };
-        if mapped {
-            last = Some((i, here));
-            copied = i + n;
-        } else {
-            // full NFKC over a span of unstable characters, from the one before it
-            let (start, keep) = match last {
-                Some((si, so)) if si + decode(b, si).1 == i => (si, so),
-                _ => (i, out.len()),
-            };
-            let mut end = i + n;
-            while end < b.len() {
-                let (d, m) = decode(b, end);
-                if is_stable(d) {
-                    break;
-                }
-                end += m;
-            }
-            out.truncate(keep);
-            let span: String = text[start..end].nfkc().collect();
-            out.push_str(&span.to_lowercase());
-            last = None;
-            copied = end;
-        }
-        match first_unclean(text, copied) {
-            Some(j) => i = j,
-            None => break,
-        }
-    }
-    out.push_str(&text[copied..]);
-    Cow::Owned(out)
-}
-
-/// The character starting at byte `i` of valid UTF-8, and its length.
-#[inline(always)]
-fn decode(b: &[u8], i: usize) -> (char, usize) {
-    let x = b[i] as u32;
-    let (v, n) = if x < 0x80 {
-        (x, 1)
-    } else if x < 0xE0 {
-        (((x & 0x1F) << 6) | (b[i + 1] as u32 & 0x3F), 2)
-    } else if x < 0xF0 {
-        (
-            ((x & 0x0F) << 12) | ((b[i + 1] as u32 & 0x3F) << 6) | (b[i + 2] as u32 & 0x3F),
-            3,
-        )
-    } else {
-        (
-            ((x & 0x07) << 18)
-                | ((b[i + 1] as u32 & 0x3F) << 12)
-                | ((b[i + 2] as u32 & 0x3F) << 6)
-                | (b[i + 3] as u32 & 0x3F),
-            4,
-        )
-    };
-    (char::from_u32(v).unwrap_or('\u{fffd}'), n)
-}
-
 /// A token found by [`scan`]: its byte range in the normalised text, and
 /// whether it is a word (or a CJK run).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -289,23 +91,6 @@ pub struct Scanned {
     pub start: usize,
     pub end: usize,
     pub word: bool,
-}
-
-const FNV_START: u32 = 0x811c_9dc5;
-
-#[inline]
-fn fnv(h: u32, c: char) -> u32 {
-    (h ^ c as u32).wrapping_mul(0x0100_0193)
-}
-
-#[inline]
-fn fmix(mut h: u32) -> u32 {
-    h ^= h >> 16;
-    h = h.wrapping_mul(0x85eb_ca6b);
-    h ^= h >> 13;
-    h = h.wrapping_mul(0xc2b2_ae35);
-    h ^= h >> 16;
-    h
 }
 
 /// For the UTF-8 bytes `E3 b1 b2`: a kana [`is_cjk`] counts (U+3041–U+3096,
@@ -527,34 +312,12 @@ pub fn tokens(norm: &str) -> Vec<Token<'_>> {
     out
 }
 
-/// The shard key of a word: its first two characters, so that every word
-/// a prefix of two or more characters can match sits in one shard.
-pub fn word_key(word: &str) -> &str {
-    match word.char_indices().nth(2) {
-        Some((i, _)) => &word[..i],
-        None => word,
-    }
-}
-
-/// FNV-1a over code points with a final avalanche (murmur3's fmix32); the
-/// browser computes the same with `Math.imul`.
-pub fn hash(key: &str) -> u32 {
-    hash_chars(key.chars())
-}
-
-/// [`hash`] of the string these characters make.
-pub fn hash_chars(chars: impl IntoIterator<Item = char>) -> u32 {
-    fmix(chars.into_iter().fold(FNV_START, fnv))
-}
-
-/// The shard (of `n`) a key lives in.
-pub fn shard_of(key: &str, n: u32) -> u32 {
-    if n == 0 { 0 } else { hash(key) % n }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
+
+    use unicode_normalization::UnicodeNormalization;
 
     fn toks(s: &str) -> Vec<String> {
         let n = normalize(s);
