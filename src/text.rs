@@ -124,7 +124,7 @@ pub fn describe_control(c: char) -> String {
 /// the search tokenizer sees text after NFKC, which makes it full width.
 ///
 /// The one definition: the search tokenizer cuts these runs into bigrams
-/// (`themes/default/static/search.js` mirrors the ranges for queries), and
+/// (`themes/default/static/search-match.js` mirrors the ranges for queries), and
 /// the reading time counts them one by one.
 pub fn is_cjk(c: char) -> bool {
     let u = c as u32;

@@ -2,7 +2,7 @@
 //! in-memory helpers the builders use.
 //!
 //! Why this encoding: the browser decodes it with a few lines of
-//! JavaScript (`Reader` in search.js), it has no alignment or endianness
+//! JavaScript (`Reader` in search-match.js), it has no alignment or endianness
 //! to get wrong, and it compresses well. Unsigned LEB128 varints; strings
 //! length-prefixed UTF-8; postings as count, ids (gaps or a bitmap, whichever
 //! is smaller), then 4-bit weight levels two to a byte; keyed shards as
@@ -175,7 +175,7 @@ pub fn write_entries(entries: &[(String, Buf)]) -> Vec<u8> {
     b.0
 }
 
-/// Decodes what the encoder writes, as the browser's `search.js` does:
+/// Decodes what the encoder writes, as the browser's `search-match.js` does:
 /// for the unit and integration tests, which check the index through it
 /// rather than through the writer's own structures.
 ///

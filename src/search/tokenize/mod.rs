@@ -1,5 +1,5 @@
 //! Normalising and splitting text, identically at build time and in the
-//! browser (`themes/default/static/search.js` mirrors every rule here).
+//! browser (`themes/default/static/search-match.js` mirrors every rule here).
 //!
 //! Why these rules:
 //!
