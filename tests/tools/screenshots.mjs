@@ -23,7 +23,13 @@ for (const width of [320, 375, 1280]) {
       if (sw > width) console.log(`OVERFLOW ${p} ${width} ${sw}`);
       if (width !== 320) {
         const name = `${p.replace(/\/$/, '').replace(/[^\w]+/g, '_') || 'home'}-${width}${scheme === 'dark' ? '-dark' : ''}.png`;
-        await page.screenshot({ path: `${outdir}/${name}`, fullPage: true });
+        // a full-page capture of a long page now and then fails in headless Chromium
+        // ("Unable to capture screenshot") on a busy machine: that is the harness, not
+        // the page, so it is tried again (three times at most)
+        for (let attempt = 1; ; attempt++) {
+          try { await page.screenshot({ path: `${outdir}/${name}`, fullPage: true }); break; }
+          catch (e) { if (attempt >= 3 || !/capture screenshot/i.test(String(e))) throw e; await page.waitForTimeout(500); }
+        }
         console.log(`SHOT ${outdir}/${name}`);
       }
     }
