@@ -69,12 +69,12 @@ fn serve_inside_the_site_sees_every_kind_of_save() {
         log.matches("rebuilt in").count() > rebuilds
             && !log
                 .lines()
-                .filter(|l| {
+                .rev()
+                .find(|l| {
                     ["edited page shown", "rebuilt in", "build failed"]
                         .iter()
                         .any(|p| l.starts_with(p))
                 })
-                .last()
                 .is_some_and(|l| l.starts_with("edited page shown"))
     };
     while !settled(&live.log()) {
