@@ -521,66 +521,63 @@ const POPULAR: usize = 8;
 /// The search page's suggestions: job categories, skills and tags, the
 /// most used first (pages of every kind count), at most [`POPULAR`] each.
 pub(crate) fn popular(vb: &ViewBuilder<'_>, lang: &crate::site::Language) -> Vec<Facet> {
-    let mut out = Vec::new();
-    for kind in [
+    [
         TaxonomyKind::JobCategories,
         TaxonomyKind::Skills,
         TaxonomyKind::Tags,
-    ] {
-        let Some(tax) = lang.taxonomy(kind).filter(|t| !t.terms.is_empty()) else {
-            continue;
-        };
-        let mut terms: Vec<TermLink> = tax
-            .terms
-            .iter()
-            .map(|t| TermLink {
-                name: vb.term_display(kind, &t.name),
-                url: vb.urls.url(&t.path),
-                count: t.pages.len(),
-            })
-            .collect();
-        terms.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-        terms.truncate(POPULAR);
-        out.push(Facet {
-            kind,
-            name: i18n::string(vb.strings, &format!("taxonomy_{}", kind.name())),
-            url: vb.urls.url(&tax.path),
-            terms,
-        });
-    }
-    out
+    ]
+    .into_iter()
+    .filter_map(|kind| lang.taxonomy(kind).filter(|t| !t.terms.is_empty()))
+    .map(|tax| {
+        let mut f = facet(vb, tax, |t| t.pages.len());
+        f.terms.truncate(POPULAR);
+        f
+    })
+    .collect()
 }
 
 pub(crate) fn facets(vb: &ViewBuilder<'_>, lang: &crate::site::Language) -> Vec<Facet> {
-    let mut out = Vec::new();
-    for kind in [
+    [
         TaxonomyKind::Skills,
         TaxonomyKind::Languages,
         TaxonomyKind::JobCategories,
-    ] {
-        if let Some(tax) = lang.taxonomy(kind) {
-            let mut terms: Vec<TermLink> = tax
-                .terms
+    ]
+    .into_iter()
+    .filter_map(|kind| lang.taxonomy(kind))
+    .map(|tax| {
+        facet(vb, tax, |t| {
+            t.pages
                 .iter()
-                .map(|t| TermLink {
-                    name: vb.term_display(kind, &t.name),
-                    url: vb.urls.url(&t.path),
-                    count: t
-                        .pages
-                        .iter()
-                        .filter(|&&i| vb.site.pages[i].kind == Kind::Talent)
-                        .count(),
-                })
-                .filter(|t| t.count > 0)
-                .collect();
-            terms.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-            out.push(Facet {
-                kind,
-                name: i18n::string(vb.strings, &format!("taxonomy_{}", kind.name())),
-                url: vb.urls.url(&tax.path),
-                terms,
-            });
-        }
+                .filter(|&&i| vb.site.pages[i].kind == Kind::Talent)
+                .count()
+        })
+    })
+    .collect()
+}
+
+/// A taxonomy's terms as links with `count` pages each, those with none
+/// left out, the most first (then by name).
+fn facet(
+    vb: &ViewBuilder<'_>,
+    tax: &crate::site::Taxonomy,
+    count: impl Fn(&crate::site::Term) -> usize,
+) -> Facet {
+    let kind = tax.kind;
+    let mut terms: Vec<TermLink> = tax
+        .terms
+        .iter()
+        .map(|t| TermLink {
+            name: vb.term_display(kind, &t.name),
+            url: vb.urls.url(&t.path),
+            count: count(t),
+        })
+        .filter(|t| t.count > 0)
+        .collect();
+    terms.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    Facet {
+        kind,
+        name: i18n::string(vb.strings, &format!("taxonomy_{}", kind.name())),
+        url: vb.urls.url(&tax.path),
+        terms,
     }
-    out
 }

@@ -262,7 +262,10 @@ fn talent_file<'a>(
     // is rebuilt daily), so the select never offers a month already past.
     let now = today.map(|d| {
         use chrono::Datelike;
-        d.year() as i64 * 12 + d.month0() as i64
+        month_number(crate::content::date::YearMonth {
+            year: d.year(),
+            month: d.month(),
+        })
     });
     let s = |k: &str| i18n::string(strings, k);
     let talents: Vec<Option<&crate::content::Talent>> = docs
