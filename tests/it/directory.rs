@@ -5,30 +5,13 @@
 //! nothing matches, and a search page that suggests where to start.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Value, json};
 
 use crate::browser::scenario;
 use crate::harness::*;
-
-const TODAY: &str = "2026-06-01";
-
-/// The search fixture built under /jobs/, as the search tests use it.
-fn fixture_site() -> (TempSite, PathBuf) {
-    let site = TempSite::from_fixture("sites/search");
-    let out = site.path().join("out/jobs");
-    site.build(TODAY, &["--output", &out.to_string_lossy()]);
-    (site, out)
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .unwrap_or_else(|| panic!("not a list: {v}"))
-        .iter()
-        .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
-        .collect()
-}
+use crate::search::{fixture_site, strings};
 
 /// What each talent card of the results shows, and where a tap lands: in
 /// the middle of its facts (not on the name), and on its ☆.

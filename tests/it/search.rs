@@ -23,7 +23,7 @@ use crate::harness::*;
 const TODAY: &str = "2026-06-01";
 
 /// The search fixture built into `<tmp>/out/jobs`.
-fn fixture_site() -> (TempSite, PathBuf) {
+pub(crate) fn fixture_site() -> (TempSite, PathBuf) {
     let site = TempSite::from_fixture("sites/search");
     let out = site.path().join("out/jobs");
     site.build(TODAY, &["--output", &out.to_string_lossy()]);
