@@ -39,16 +39,13 @@ async function start(root) {
   const t = k => ui[k] || k;
   const [lo, hi] = mode === 'talents' ? m.kinds.talent : [0, m.docs];
   const pageSize = mode === 'talents' ? m.paginate : 10;
-  {
-    // the directory as it opens (no words, no filter, no sort in the link): its first
-    // page is the first profiles in document order, so their cards are fetched now,
-    // beside the filters, rather than after them
-    const u = new URL(location.href);
-    if (mode === 'talents' && ![...u.searchParams.keys()].length) for (let d = lo; d < Math.min(hi, lo + pageSize); d++) index.meta(d).catch(() => {});
-  }
 
   // state from the URL
   const url = new URL(location.href);
+  // the directory as it opens (no words, no filter, no sort in the link): its first
+  // page is the first profiles in document order, so their cards are fetched now,
+  // beside the filters, rather than after them
+  if (mode === 'talents' && ![...url.searchParams.keys()].length) for (let d = lo; d < Math.min(hi, lo + pageSize); d++) index.meta(d).catch(() => {});
   const state = { q: url.searchParams.get('q') || '', sort: url.searchParams.get('sort') || '', sel: new Map(), avail: url.searchParams.get('avail') || '' };
   // only this page's facets: a directory filter in a search link (skill=…) would
   // otherwise stay in the URL, filtering nothing, as if it held
